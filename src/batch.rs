@@ -1,0 +1,322 @@
+//! The batch runner: discover, process files in parallel, write outputs, summarise.
+//!
+//! Each file is read, decoded, cleaned and its outputs written inside its own rayon task,
+//! so writing never serialises the batch. Results are collected in input order (rayon's
+//! indexed `collect` keeps order), which makes every output byte-identical whatever the
+//! thread count. One bad file never stops the batch: it becomes an error record.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::emit::report::{file_report_json, Counts, ErrorRecord, FileSummary, Summary};
+use crate::emit::{diff, write_atomic};
+use crate::input::{decode, discover, InputFile};
+use crate::resolver::Outcome;
+use crate::Engine;
+
+/// Options of a `clean` batch.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    pub out: PathBuf,
+    /// Worker threads; 0 means one per core.
+    pub jobs: usize,
+    /// Show a progress bar (only drawn when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// The result of a batch.
+#[derive(Debug, Clone)]
+pub struct BatchResult {
+    pub summary: Summary,
+}
+
+impl BatchResult {
+    pub fn had_errors(&self) -> bool {
+        !self.summary.errors.is_empty()
+    }
+}
+
+/// A fatal problem that stops a batch before it starts.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot start {0} worker threads: {1}")]
+    Threads(usize, String),
+}
+
+/// `a/b/c` with forward slashes, for reports and diff headers.
+pub fn rel_string(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    // The nearest existing ancestor, canonicalised, plus the rest.
+    let mut existing = p.to_path_buf();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(&existing) {
+            let mut out = c;
+            for r in rest.iter().rev() {
+                out.push(r);
+            }
+            return out;
+        }
+        match (
+            existing.file_name().map(|n| n.to_owned()),
+            existing.parent(),
+        ) {
+            (Some(n), Some(parent)) => {
+                rest.push(n);
+                existing = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => return p.to_path_buf(),
+        }
+    }
+}
+
+/// Checks that the output folder is usable and clears what an earlier ungarble run left in
+/// it. Refuses a folder inside (or equal to) an input folder, and a non-empty folder that
+/// ungarble did not write.
+pub fn prepare_out_dir(out: &Path, inputs: &[PathBuf]) -> Result<(), BatchError> {
+    let out_abs = absolute(out);
+    for input in inputs {
+        if input.is_dir() {
+            let in_abs = absolute(input);
+            if out_abs.starts_with(&in_abs) {
+                return Err(BatchError::Usage(format!(
+                    "the output folder {} is inside the input folder {}: its outputs would become inputs; choose a folder outside it",
+                    out.display(),
+                    input.display()
+                )));
+            }
+        }
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(BatchError::Usage(format!(
+                "the output path {} exists and is not a folder",
+                out.display()
+            )));
+        }
+        let non_empty = std::fs::read_dir(out)
+            .map_err(|e| BatchError::Io {
+                path: out.to_path_buf(),
+                source: e,
+            })?
+            .next()
+            .is_some();
+        if non_empty {
+            if !out.join("summary.json").is_file() {
+                return Err(BatchError::Usage(format!(
+                    "the output folder {} is not empty and holds no ungarble summary.json; choose a new or empty folder",
+                    out.display()
+                )));
+            }
+            for sub in ["clean", "reports"] {
+                let p = out.join(sub);
+                if p.exists() {
+                    std::fs::remove_dir_all(&p).map_err(|e| BatchError::Io {
+                        path: p.clone(),
+                        source: e,
+                    })?;
+                }
+            }
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| BatchError::Io {
+        path: out.to_path_buf(),
+        source: e,
+    })
+}
+
+/// Runs `f` on a pool of `jobs` threads (0: one per core).
+pub fn with_jobs<T: Send>(jobs: usize, f: impl FnOnce() -> T + Send) -> Result<T, BatchError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| BatchError::Threads(jobs, e.to_string()))?;
+    Ok(pool.install(f))
+}
+
+fn progress_bar(n: usize, enabled: bool) -> indicatif::ProgressBar {
+    if enabled && n > 1 && std::io::stderr().is_terminal() {
+        let pb = indicatif::ProgressBar::new(n as u64);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} files ({per_sec}, eta {eta})",
+            )
+            .expect("valid template"),
+        );
+        pb
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
+}
+
+/// Reads and decodes one input; `Ok((text, warnings))`.
+pub fn load(file: &InputFile) -> Result<(String, Vec<String>), String> {
+    let bytes = std::fs::read(&file.path).map_err(|e| format!("cannot read: {e}"))?;
+    let text = decode(&bytes).map_err(|e| e.to_string())?;
+    let mut warnings = Vec::new();
+    if text.is_empty() {
+        warnings.push("empty file: nothing to clean".to_string());
+    }
+    Ok((text, warnings))
+}
+
+/// Cleans every input and writes `out/clean`, `out/reports` and `out/summary.json`.
+pub fn clean_batch(
+    engine: &Engine,
+    inputs: &[PathBuf],
+    opts: &BatchOptions,
+) -> Result<BatchResult, BatchError> {
+    prepare_out_dir(&opts.out, inputs)?;
+    let (files, problems) = discover(inputs);
+    let pb = progress_bar(files.len(), opts.progress);
+    let results: Vec<FileSummary> = with_jobs(opts.jobs, || {
+        files
+            .par_iter()
+            .map(|f| {
+                let s = process_file(engine, f, &opts.out);
+                pb.inc(1);
+                s
+            })
+            .collect()
+    })?;
+    pb.finish_and_clear();
+
+    let mut errors: Vec<ErrorRecord> = problems
+        .into_iter()
+        .map(|p| ErrorRecord {
+            path: p.path.display().to_string(),
+            reason: p.reason,
+        })
+        .collect();
+    for r in &results {
+        if let Some(e) = &r.error {
+            errors.push(ErrorRecord {
+                path: r.path.clone(),
+                reason: e.clone(),
+            });
+        }
+    }
+    let summary = Summary::new(engine.apply(), results, errors);
+    let summary_path = opts.out.join("summary.json");
+    write_atomic(&summary_path, summary.to_json().as_bytes()).map_err(|e| BatchError::Io {
+        path: summary_path,
+        source: e,
+    })?;
+    Ok(BatchResult { summary })
+}
+
+fn error_summary(rel: String, reason: String) -> FileSummary {
+    FileSummary {
+        path: rel,
+        status: "error",
+        bytes: 0,
+        spin_score: None,
+        counts: Counts::default(),
+        warnings: Vec::new(),
+        error: Some(reason),
+    }
+}
+
+fn process_file(engine: &Engine, file: &InputFile, out: &Path) -> FileSummary {
+    let rel = rel_string(&file.rel);
+    let (text, mut warnings) = match load(file) {
+        Ok(x) => x,
+        Err(reason) => return error_summary(rel, reason),
+    };
+    let outcome = engine.clean_text(&text, Some(&rel));
+    warnings.extend(outcome.problems.iter().cloned());
+    if let Err(reason) = write_outputs(engine, &rel, &file.rel, &outcome, &warnings, out) {
+        return error_summary(rel, reason);
+    }
+    FileSummary {
+        status: if outcome.changed() {
+            "changed"
+        } else {
+            "unchanged"
+        },
+        bytes: text.len(),
+        spin_score: outcome.metrics.get("spin_score").copied(),
+        counts: Counts::of(&outcome),
+        warnings,
+        error: None,
+        path: rel,
+    }
+}
+
+fn write_outputs(
+    engine: &Engine,
+    rel: &str,
+    rel_path: &Path,
+    outcome: &Outcome,
+    warnings: &[String],
+    out: &Path,
+) -> Result<(), String> {
+    let clean_path = out.join("clean").join(rel_path);
+    let mut report_base = out.join("reports").join(rel_path).into_os_string();
+    let mut json_path = report_base.clone();
+    report_base.push(".diff");
+    json_path.push(".json");
+    let w = |p: &Path, bytes: &[u8]| {
+        write_atomic(p, bytes).map_err(|e| format!("cannot write {}: {e}", p.display()))
+    };
+    w(&clean_path, outcome.cleaned.as_bytes())?;
+    w(
+        Path::new(&report_base),
+        diff::unified(rel, &outcome.original, &outcome.cleaned).as_bytes(),
+    )?;
+    w(
+        Path::new(&json_path),
+        file_report_json(rel, outcome, engine.apply(), warnings).as_bytes(),
+    )?;
+    Ok(())
+}
+
+/// One checked file: its relative path and its outcome or the reason it failed.
+pub type Checked = (String, Result<Outcome, String>);
+
+/// `check`: findings for every input, nothing written. Returns `(rel, result)` in input
+/// order plus discovery problems.
+pub fn check_batch(
+    engine: &Engine,
+    inputs: &[PathBuf],
+    jobs: usize,
+) -> Result<(Vec<Checked>, Vec<ErrorRecord>), BatchError> {
+    let (files, problems) = discover(inputs);
+    let results = with_jobs(jobs, || {
+        files
+            .par_iter()
+            .map(|f| {
+                let rel = rel_string(&f.rel);
+                let r = load(f).map(|(text, _)| engine.clean_text(&text, Some(&rel)));
+                (rel, r)
+            })
+            .collect()
+    })?;
+    let problems = problems
+        .into_iter()
+        .map(|p| ErrorRecord {
+            path: p.path.display().to_string(),
+            reason: p.reason,
+        })
+        .collect();
+    Ok((results, problems))
+}

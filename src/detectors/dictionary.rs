@@ -1,0 +1,287 @@
+//! The dictionary detector: phrase-dictionary matches become findings, gated by the
+//! document spin score.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::detector::{Context, Detector, Sink};
+use crate::dictionary::{copy_case, DictMatch, DictionarySet, Entry};
+use crate::document::{tokens, Document, Span};
+use crate::finding::{Edit, Evidence, Finding, Kind, Rule};
+
+pub static SPIN: Rule = Rule {
+    code: "D001",
+    name: "spun-phrase",
+    kind: Kind::Spin,
+    what: "A phrase an article spinner produced by swapping words for wrong-sense synonyms \
+           (\"navy help\" for military aid, \"a yr in the past\" for a year ago).",
+    example: "Chinese language officers have denied it → Chinese officials have denied it",
+    fix_safety: "safe for entries whose garbled side does not occur in edited English; weak \
+                 entries (common words) fire only in documents that are evidently spun",
+};
+
+pub static TORTURED: Rule = Rule {
+    code: "D002",
+    name: "tortured-phrase",
+    kind: Kind::Tortured,
+    what: "A scientific term paraphrased by a paper-spinning tool (\"counterfeit \
+           consciousness\" for artificial intelligence).",
+    example: "profound learning models → deep learning models",
+    fix_safety: "safe for unambiguous phrases; entries with ordinary senses are conditioned \
+                 on technical context or review-level",
+};
+
+pub static MISTRANSLATION: Rule = Rule {
+    code: "D003",
+    name: "mistranslated-name",
+    kind: Kind::Mistranslation,
+    what: "A public figure's name that machine translation rendered as a common word \
+           (\"The teacher refused\" for Vucic refused), recognised by document cues.",
+    example: "(with Serbia in the text) The teacher refused → Vucic refused",
+    fix_safety: "review: applied with --apply review",
+};
+
+pub static NAME_VARIANT: Rule = Rule {
+    code: "D004",
+    name: "name-variant",
+    kind: Kind::NameVariant,
+    what: "A name spelled two ways in one document (Lukashenka and Lukashenko).",
+    example: "Lukashenka … Lukashenko → reported for consistency",
+    fix_safety: "flag: never rewritten",
+};
+
+fn rule_for(kind: Kind) -> &'static Rule {
+    match kind {
+        Kind::Tortured => &TORTURED,
+        Kind::Mistranslation => &MISTRANSLATION,
+        Kind::NameVariant => &NAME_VARIANT,
+        _ => &SPIN,
+    }
+}
+
+/// Matches of non-weak spin entries needed before a document counts as evidently spun.
+pub const SPUN_MIN_HITS: usize = 3;
+/// Share of words covered by those matches needed as well.
+pub const SPUN_MIN_SCORE: f64 = 0.005;
+
+/// Reports dictionary matches.
+#[derive(Debug, Clone)]
+pub struct DictionaryDetector {
+    set: Arc<DictionarySet>,
+    /// Treat every document as evidently spun (used to run weak entries' own examples).
+    force_spun: bool,
+}
+
+impl DictionaryDetector {
+    pub fn new(set: Arc<DictionarySet>) -> Self {
+        DictionaryDetector {
+            set,
+            force_spun: false,
+        }
+    }
+
+    /// A detector that treats every document as evidently spun, so weak entries fire.
+    pub fn with_gate_open(set: Arc<DictionarySet>) -> Self {
+        DictionaryDetector {
+            set,
+            force_spun: true,
+        }
+    }
+
+    pub fn set(&self) -> &DictionarySet {
+        &self.set
+    }
+}
+
+/// Longest match wins, then leftmost; returns the chosen matches sorted by position.
+fn select(mut cands: Vec<DictMatch>) -> Vec<DictMatch> {
+    cands.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), m.start, m.entry));
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new(); // start → end
+    let mut out = Vec::new();
+    for m in cands {
+        let before = taken.range(..=m.start).next_back();
+        let blocked_before = before.is_some_and(|(_, &e)| e > m.start);
+        let blocked_after = taken.range(m.start..m.end).next().is_some();
+        if !blocked_before && !blocked_after {
+            taken.insert(m.start, m.end);
+            out.push(m);
+        }
+    }
+    out.sort_by_key(|m| (m.start, m.end));
+    out
+}
+
+fn word_count(s: &str) -> usize {
+    tokens(s).filter(|t| t.is_word).count()
+}
+
+impl Detector for DictionaryDetector {
+    fn name(&self) -> &'static str {
+        "dictionary"
+    }
+
+    fn detect(&self, doc: &Document, cx: &Context, sink: &mut Sink) {
+        if self.set.is_empty() {
+            return;
+        }
+        let text = doc.text();
+        let entries = self.set.entries();
+        let all = self.set.matches(text);
+        let strong = select(
+            all.iter()
+                .copied()
+                .filter(|m| !entries[m.entry].weak)
+                .collect(),
+        );
+        let spin: Vec<&DictMatch> = strong
+            .iter()
+            .filter(|m| entries[m.entry].kind == Kind::Spin)
+            .collect();
+        let covered: usize = spin.iter().map(|m| word_count(&text[m.start..m.end])).sum();
+        let words = doc.word_count().max(1);
+        let score = covered as f64 / words as f64;
+        let evident_here = spin.len() >= SPUN_MIN_HITS && score >= SPUN_MIN_SCORE;
+        // Later passes keep the first pass's verdict, so a fix skipped for an overlap in
+        // pass 0 is still allowed when retried.
+        let evident = self.force_spun
+            || match cx.first_pass_metrics {
+                Some(m) => m.get("evidently_spun").copied().unwrap_or(0.0) > 0.0,
+                None => evident_here,
+            };
+        sink.metric("spin_score", (score * 1e6).round() / 1e6);
+        sink.metric("spin_hits", spin.len() as f64);
+        sink.metric("evidently_spun", if evident { 1.0 } else { 0.0 });
+
+        let chosen = if evident && all.iter().any(|m| entries[m.entry].weak) {
+            select(all)
+        } else {
+            strong
+        };
+        for m in chosen {
+            let e = &entries[m.entry];
+            if let Some(f) = finding_for(e, text, m, score) {
+                sink.push(f);
+            }
+        }
+    }
+}
+
+fn finding_for(e: &Entry, text: &str, m: DictMatch, score: f64) -> Option<Finding> {
+    let span = Span::new(m.start, m.end);
+    let matched = &text[m.start..m.end];
+    let rule = rule_for(e.kind);
+    let mut evidence = Evidence::default()
+        .with("entry", e.id.clone())
+        .with("dictionary", format!("{}:{}", e.file, e.line));
+    if e.weak {
+        evidence = evidence.with(
+            "gate",
+            format!(
+                "weak entry: fires because the document is evidently spun (spin score {:.2}%)",
+                score * 100.0
+            ),
+        );
+    }
+    let candidates: Vec<String> = e.replace.iter().map(|r| copy_case(matched, r)).collect();
+    let message = e.message.clone().unwrap_or_else(|| match e.kind {
+        Kind::NameVariant => format!(
+            "\"{matched}\" is spelled \"{}\" elsewhere in this document",
+            candidates.join("\" or \"")
+        ),
+        _ if candidates.len() > 1 => format!(
+            "{} \"{matched}\": one of \"{}\"",
+            kind_phrase(e.kind),
+            candidates.join("\", \"")
+        ),
+        _ => format!(
+            "{} \"{matched}\" → \"{}\"",
+            kind_phrase(e.kind),
+            candidates[0]
+        ),
+    });
+    let confidence = if e.weak { 0.9 } else { 0.95 };
+    let f = Finding::new(rule, span, message)
+        .with_confidence(confidence)
+        .with_evidence(evidence);
+    if e.replace.len() == 1 {
+        if candidates[0] == matched {
+            return None;
+        }
+        Some(f.with_fix(
+            vec![Edit::new(span, candidates[0].clone())],
+            e.applicability,
+        ))
+    } else {
+        Some(f.with_candidates(candidates))
+    }
+}
+
+fn kind_phrase(k: Kind) -> &'static str {
+    match k {
+        Kind::Spin => "spun phrase",
+        Kind::Tortured => "tortured phrase",
+        Kind::Mistranslation => "mistranslated name",
+        Kind::NameVariant => "name variant",
+        Kind::Typography => "typography",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolver::Resolver;
+
+    fn detector(src: &str) -> DictionaryDetector {
+        DictionaryDetector::new(Arc::new(
+            DictionarySet::load(&[("t.toml".into(), src.into())]).unwrap(),
+        ))
+    }
+
+    const SRC: &str = r#"
+family = "t"
+[[entry]]
+find = ["navy help"]
+replace = "military aid"
+tests = [["x", "y"]]
+[[entry]]
+find = ["yr"]
+replace = "year"
+tests = [["x", "y"]]
+[[entry]]
+find = ["a yr in the past"]
+replace = "a year ago"
+tests = [["x", "y"]]
+[[entry]]
+find = ["prime chief"]
+replace = "top leader"
+tests = [["x", "y"]]
+[[entry]]
+find = ["mentioned"]
+replace = "said"
+weak = true
+tests = [["x", "y"]]
+"#;
+
+    #[test]
+    fn longest_wins_and_weak_entries_wait_for_evident_spin() {
+        let d = detector(SRC);
+        let r = Resolver::default();
+        let out = r.resolve(
+            "He mentioned a yr in the past that navy help came.".into(),
+            &[&d],
+            None,
+        );
+        // two strong spin hits: not evidently spun, so weak "mentioned" stays
+        assert_eq!(
+            out.cleaned,
+            "He mentioned a year ago that military aid came."
+        );
+        let spun = "The prime chief mentioned a yr in the past that navy help came, a yr early.";
+        let out = r.resolve(spun.into(), &[&d], None);
+        assert_eq!(
+            out.cleaned,
+            "The top leader said a year ago that military aid came, a year early."
+        );
+        assert!(out.metrics["spin_score"] > 0.3);
+    }
+}

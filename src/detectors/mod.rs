@@ -1,0 +1,24 @@
+//! The detectors. Each one is built once, shared by all threads, and only reports.
+
+pub mod dictionary;
+pub mod typography;
+
+pub use dictionary::DictionaryDetector;
+pub use typography::Typography;
+
+use crate::finding::Rule;
+
+/// Every rule ungarble knows, in code order, for `ungarble rules` and the docs.
+pub fn all_rules() -> Vec<&'static Rule> {
+    vec![
+        &typography::SPACE_BEFORE_PUNCTUATION,
+        &typography::SPACED_COMPOUND_DASH,
+        &typography::SPACE_RUN,
+        &typography::REPEATED_LINE,
+        &typography::TRAILING_SPACE,
+        &dictionary::SPIN,
+        &dictionary::TORTURED,
+        &dictionary::MISTRANSLATION,
+        &dictionary::NAME_VARIANT,
+    ]
+}

@@ -1,0 +1,794 @@
+//! Phrase dictionaries: loading, validation and the compiled matcher.
+//!
+//! The format is documented in `dictionaries/README.md`. Every entry of every loaded file
+//! is compiled into **one** Aho-Corasick automaton at load time; matching a document is one
+//! pass of that automaton plus cheap local checks (word boundaries, the tokens right before
+//! and after, document cues looked up with a second automaton only when an entry needs
+//! them).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use serde::Deserialize;
+
+use crate::document::{normalize_token, on_word_boundaries, token_matches, tokens, Token};
+use crate::finding::{Applicability, Kind};
+
+/// The dictionaries embedded in the binary: `(file name, contents)`, sorted by name.
+pub const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_dicts.rs"));
+
+/// A problem in a dictionary file, with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DictProblem {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for DictProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+/// Every problem found while loading dictionaries.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct DictError(pub Vec<DictProblem>);
+
+impl fmt::Display for DictError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    family: String,
+    kind: Option<String>,
+    #[allow(dead_code)]
+    description: Option<String>,
+    #[serde(default)]
+    entry: Vec<toml::Spanned<RawEntry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    find: Vec<String>,
+    replace: OneOrMany,
+    message: Option<String>,
+    #[serde(default)]
+    tests: Vec<(String, String)>,
+    #[serde(default)]
+    allows: Vec<String>,
+    kind: Option<String>,
+    applicability: Option<String>,
+    #[serde(default)]
+    weak: bool,
+    #[serde(default)]
+    prev: Vec<String>,
+    #[serde(default)]
+    not_prev: Vec<String>,
+    #[serde(default)]
+    next: Vec<String>,
+    #[serde(default)]
+    not_next: Vec<String>,
+    #[serde(default)]
+    cues: Vec<String>,
+    #[serde(default)]
+    not_cues: Vec<String>,
+}
+
+/// One dictionary entry, validated.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// `family:first garbled phrase`, stable across runs.
+    pub id: String,
+    pub family: String,
+    pub file: String,
+    pub line: usize,
+    pub kind: Kind,
+    pub find: Vec<String>,
+    pub replace: Vec<String>,
+    pub applicability: Applicability,
+    pub weak: bool,
+    pub message: Option<String>,
+    pub tests: Vec<(String, String)>,
+    pub allows: Vec<String>,
+    prev: Vec<Vec<String>>,
+    not_prev: Vec<Vec<String>>,
+    next: Vec<Vec<String>>,
+    not_next: Vec<Vec<String>>,
+    cues: Vec<usize>,
+    not_cues: Vec<usize>,
+    /// The most tokens any `prev`/`not_prev` phrase has.
+    prev_len: usize,
+}
+
+impl Entry {
+    /// Can this entry's repair be applied automatically at some level?
+    pub fn applies(&self) -> bool {
+        self.replace.len() == 1 && self.applicability != Applicability::Flag
+    }
+}
+
+/// A context-valid match of an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DictMatch {
+    pub start: usize,
+    pub end: usize,
+    pub entry: usize,
+}
+
+/// All loaded entries and their compiled automata.
+#[derive(Debug, Clone)]
+pub struct DictionarySet {
+    entries: Vec<Entry>,
+    pattern_entry: Vec<u32>,
+    automaton: Option<AhoCorasick>,
+    cue_automaton: Option<AhoCorasick>,
+    /// Cue automaton pattern → cue id (a cue has one pattern per apostrophe variant).
+    cue_pattern_map: Vec<u32>,
+    cue_count: usize,
+}
+
+/// Phrase key for duplicate detection: ASCII lowercase, curly apostrophes straight.
+fn phrase_key(p: &str) -> String {
+    p.to_ascii_lowercase().replace('\u{2019}', "'")
+}
+
+fn line_of(src: &str, offset: usize) -> usize {
+    src[..offset.min(src.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn phrase_problem(p: &str) -> Option<&'static str> {
+    if p.is_empty() {
+        Some("empty phrase")
+    } else if p.trim() != p {
+        Some("phrase has leading or trailing whitespace")
+    } else if p.contains("  ") || p.contains(['\n', '\t', '\r']) {
+        Some("phrase has a double space, tab or line break")
+    } else {
+        None
+    }
+}
+
+/// The automaton patterns for one phrase: as written, and with every straight apostrophe
+/// made curly, so both typographies match.
+fn pattern_variants(p: &str) -> Vec<String> {
+    let mut v = vec![p.to_string()];
+    if p.contains('\'') {
+        v.push(p.replace('\'', "\u{2019}"));
+    }
+    if p.contains('\u{2019}') {
+        v.push(p.replace('\u{2019}', "'"));
+    }
+    v.dedup();
+    v
+}
+
+impl DictionarySet {
+    /// The dictionaries embedded in the binary.
+    pub fn builtin() -> Result<Self, DictError> {
+        let sources: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(n, c)| (n.to_string(), c.to_string()))
+            .collect();
+        Self::load(&sources)
+    }
+
+    /// Reads dictionary files from disk (`--dict`).
+    pub fn read_files(paths: &[impl AsRef<Path>]) -> Result<Vec<(String, String)>, DictError> {
+        let mut out = Vec::new();
+        let mut problems = Vec::new();
+        for p in paths {
+            let p = p.as_ref();
+            match std::fs::read_to_string(p) {
+                Ok(s) => out.push((p.display().to_string(), s)),
+                Err(e) => problems.push(DictProblem {
+                    file: p.display().to_string(),
+                    line: 0,
+                    message: format!("cannot read dictionary: {e}"),
+                }),
+            }
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(DictError(problems))
+        }
+    }
+
+    /// An empty set (no dictionaries).
+    pub fn empty() -> Self {
+        Self::load(&[]).expect("an empty set is valid")
+    }
+
+    /// Parses, validates and compiles dictionary sources `(name, contents)`.
+    pub fn load(sources: &[(String, String)]) -> Result<Self, DictError> {
+        let mut problems = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut cue_index: HashMap<String, usize> = HashMap::new();
+        let mut cue_phrases: Vec<String> = Vec::new();
+        let mut seen: HashMap<String, (String, usize)> = HashMap::new();
+
+        for (name, src) in sources {
+            let err = |line: usize, message: String| DictProblem {
+                file: name.clone(),
+                line,
+                message,
+            };
+            let raw: RawFile = match toml::from_str(src) {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.span().map_or(0, |s| line_of(src, s.start));
+                    problems.push(err(line, e.message().to_string()));
+                    continue;
+                }
+            };
+            let stem = Path::new(name)
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
+            if raw.family != stem {
+                problems.push(err(
+                    1,
+                    format!(
+                        "family \"{}\" must equal the file stem \"{stem}\"",
+                        raw.family
+                    ),
+                ));
+            }
+            let file_kind = match raw.kind.as_deref().map(|k| (k, Kind::parse(k))) {
+                None => Kind::Spin,
+                Some((_, Some(k))) if is_dictionary_kind(k) => k,
+                Some((k, _)) => {
+                    problems.push(err(1, format!("unknown kind \"{k}\"")));
+                    continue;
+                }
+            };
+            for spanned in raw.entry {
+                let line = line_of(src, spanned.span().start);
+                let r = spanned.into_inner();
+                let mut bad = |m: String| problems.push(err(line, m));
+                if r.find.is_empty() {
+                    bad("entry has no `find` phrase".into());
+                    continue;
+                }
+                let replace = match r.replace {
+                    OneOrMany::One(s) => vec![s],
+                    OneOrMany::Many(v) => v,
+                };
+                if replace.is_empty() {
+                    bad("entry has an empty `replace` list".into());
+                    continue;
+                }
+                let mut ok = true;
+                for p in r.find.iter().chain(&replace) {
+                    if let Some(m) = phrase_problem(p) {
+                        bad(format!("{m}: \"{p}\""));
+                        ok = false;
+                    }
+                }
+                let kind = match r.kind.as_deref() {
+                    None => file_kind,
+                    Some(k) => match Kind::parse(k) {
+                        Some(k) if is_dictionary_kind(k) => k,
+                        _ => {
+                            bad(format!("unknown kind \"{k}\""));
+                            continue;
+                        }
+                    },
+                };
+                let applicability = match r.applicability.as_deref() {
+                    None => default_applicability(kind),
+                    Some(a) => match Applicability::parse(a) {
+                        Some(a) => a,
+                        None => {
+                            bad(format!(
+                                "unknown applicability \"{a}\" (safe, review or flag)"
+                            ));
+                            continue;
+                        }
+                    },
+                };
+                if r.tests.is_empty() {
+                    bad(format!(
+                        "entry \"{}\" has no `tests`: every entry carries its own examples",
+                        r.find[0]
+                    ));
+                    ok = false;
+                }
+                let ctx = |list: &[String], field: &str, bad: &mut dyn FnMut(String)| {
+                    list.iter()
+                        .filter_map(|p| {
+                            let t: Vec<String> =
+                                tokens(p).map(|t| normalize_token(t.text)).collect();
+                            if t.is_empty() {
+                                bad(format!("empty phrase in `{field}`"));
+                                None
+                            } else {
+                                Some(t)
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                };
+                let prev = ctx(&r.prev, "prev", &mut bad);
+                let not_prev = ctx(&r.not_prev, "not_prev", &mut bad);
+                let next = ctx(&r.next, "next", &mut bad);
+                let not_next = ctx(&r.not_next, "not_next", &mut bad);
+                let mut cue_ids = |list: &[String]| -> Vec<usize> {
+                    list.iter()
+                        .map(|c| {
+                            let key = phrase_key(c);
+                            *cue_index.entry(key).or_insert_with(|| {
+                                cue_phrases.push(c.clone());
+                                cue_phrases.len() - 1
+                            })
+                        })
+                        .collect()
+                };
+                let cues = cue_ids(&r.cues);
+                let not_cues = cue_ids(&r.not_cues);
+                for p in &r.find {
+                    let key = phrase_key(p);
+                    if let Some((f, l)) = seen.get(&key) {
+                        bad(format!("phrase \"{p}\" is already listed at {f}:{l}"));
+                        ok = false;
+                    } else {
+                        seen.insert(key, (name.clone(), line));
+                    }
+                }
+                if !ok {
+                    continue;
+                }
+                let prev_len = prev
+                    .iter()
+                    .chain(&not_prev)
+                    .map(Vec::len)
+                    .max()
+                    .unwrap_or(0);
+                entries.push(Entry {
+                    id: format!("{}:{}", raw.family, r.find[0].to_ascii_lowercase()),
+                    family: raw.family.clone(),
+                    file: name.clone(),
+                    line,
+                    kind,
+                    find: r.find,
+                    replace,
+                    applicability,
+                    weak: r.weak,
+                    message: r.message,
+                    tests: r.tests,
+                    allows: r.allows,
+                    prev,
+                    not_prev,
+                    next,
+                    not_next,
+                    cues,
+                    not_cues,
+                    prev_len,
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(DictError(problems));
+        }
+
+        let mut patterns = Vec::new();
+        let mut pattern_entry = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            for p in &e.find {
+                for v in pattern_variants(p) {
+                    patterns.push(v);
+                    pattern_entry.push(i as u32);
+                }
+            }
+        }
+        let build = |pats: &[String]| -> Option<AhoCorasick> {
+            if pats.is_empty() {
+                return None;
+            }
+            // Standard semantics so that overlapping matches can all be seen: the
+            // longest-wins choice happens after context checks, not inside the automaton,
+            // so a long phrase whose context fails does not hide a shorter valid one.
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(true)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(pats)
+                    .expect("dictionary automaton builds"),
+            )
+        };
+        let set = DictionarySet {
+            automaton: build(&patterns),
+            cue_automaton: build(
+                &cue_phrases
+                    .iter()
+                    .flat_map(|c| pattern_variants(c))
+                    .collect::<Vec<_>>(),
+            ),
+            cue_count: cue_phrases.len(),
+            cue_pattern_map: Vec::new(),
+            pattern_entry,
+            entries,
+        };
+        let set = set.with_cue_map(&cue_phrases);
+        set.validate_repairs()?;
+        Ok(set)
+    }
+
+    fn with_cue_map(mut self, cue_phrases: &[String]) -> Self {
+        // Variants are appended in order, so record which cue each pattern belongs to.
+        let mut map = Vec::new();
+        for (i, c) in cue_phrases.iter().enumerate() {
+            for _ in pattern_variants(c) {
+                map.push(i as u32);
+            }
+        }
+        self.cue_pattern_map = map;
+        self
+    }
+
+    /// A repair that an entry would match again makes a second run change the text: error.
+    fn validate_repairs(&self) -> Result<(), DictError> {
+        let mut problems = Vec::new();
+        for e in self.entries.iter().filter(|e| e.applies()) {
+            let r = &e.replace[0];
+            for m in self.raw_matches(r, &CueState::AllPresent) {
+                let other = &self.entries[m.entry];
+                problems.push(DictProblem {
+                    file: e.file.clone(),
+                    line: e.line,
+                    message: format!(
+                        "repair \"{r}\" is itself matched by \"{}\" ({}:{}); a second run would change it again",
+                        &r[m.start..m.end],
+                        other.file,
+                        other.line
+                    ),
+                });
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(DictError(problems))
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every context-valid match in `text` (overlapping; the caller chooses).
+    pub fn matches(&self, text: &str) -> Vec<DictMatch> {
+        self.raw_matches(text, &CueState::Lazy(std::cell::OnceCell::new()))
+    }
+
+    fn raw_matches(&self, text: &str, cues: &CueState) -> Vec<DictMatch> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for m in ac.find_overlapping_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            if !on_word_boundaries(text, start, end) {
+                continue;
+            }
+            let entry = self.pattern_entry[m.pattern().as_usize()] as usize;
+            if self.context_ok(text, start, end, &self.entries[entry], cues) {
+                out.push(DictMatch { start, end, entry });
+            }
+        }
+        out.sort_by_key(|m| (m.start, m.end, m.entry));
+        out.dedup();
+        out
+    }
+
+    fn context_ok(&self, text: &str, start: usize, end: usize, e: &Entry, cues: &CueState) -> bool {
+        if !e.cues.is_empty() || !e.not_cues.is_empty() {
+            let present = |c: &usize| cues.present(self, text, *c);
+            if !e.cues.is_empty() && !e.cues.iter().any(present) {
+                return false;
+            }
+            if e.not_cues.iter().any(present) {
+                return false;
+            }
+        }
+        if e.prev_len > 0 {
+            let before = tokens_before(text, start, e.prev_len);
+            let ends_with = |p: &Vec<String>| {
+                p.len() <= before.len()
+                    && before[before.len() - p.len()..]
+                        .iter()
+                        .zip(p)
+                        .all(|(t, w)| token_matches(t.text, w))
+            };
+            if !e.prev.is_empty() && !e.prev.iter().any(ends_with) {
+                return false;
+            }
+            if e.not_prev.iter().any(ends_with) {
+                return false;
+            }
+        }
+        if !e.next.is_empty() || !e.not_next.is_empty() {
+            let n = e
+                .next
+                .iter()
+                .chain(&e.not_next)
+                .map(Vec::len)
+                .max()
+                .unwrap_or(0);
+            let after: Vec<Token> = tokens(&text[end..]).take(n).collect();
+            let starts_with = |p: &Vec<String>| {
+                p.len() <= after.len() && after.iter().zip(p).all(|(t, w)| token_matches(t.text, w))
+            };
+            if !e.next.is_empty() && !e.next.iter().any(starts_with) {
+                return false;
+            }
+            if e.not_next.iter().any(starts_with) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+fn is_dictionary_kind(k: Kind) -> bool {
+    matches!(
+        k,
+        Kind::Spin | Kind::Tortured | Kind::Mistranslation | Kind::NameVariant
+    )
+}
+
+/// The default applicability of a dictionary kind.
+pub fn default_applicability(kind: Kind) -> Applicability {
+    match kind {
+        Kind::Mistranslation => Applicability::Review,
+        Kind::NameVariant => Applicability::Flag,
+        _ => Applicability::Safe,
+    }
+}
+
+/// Which cue phrases a document contains, computed on first need.
+enum CueState {
+    AllPresent,
+    Lazy(std::cell::OnceCell<Vec<bool>>),
+}
+
+impl CueState {
+    fn present(&self, set: &DictionarySet, text: &str, cue: usize) -> bool {
+        match self {
+            CueState::AllPresent => true,
+            CueState::Lazy(cell) => cell.get_or_init(|| {
+                let mut v = vec![false; set.cue_count];
+                if let Some(ac) = &set.cue_automaton {
+                    for m in ac.find_overlapping_iter(text) {
+                        if on_word_boundaries(text, m.start(), m.end()) {
+                            v[set.cue_pattern_map[m.pattern().as_usize()] as usize] = true;
+                        }
+                    }
+                }
+                v
+            })[cue],
+        }
+    }
+}
+
+/// Up to `n` tokens right before `pos`, looking back through a bounded window.
+fn tokens_before(text: &str, pos: usize, n: usize) -> Vec<Token<'_>> {
+    let mut from = pos.saturating_sub(64 * n.max(1));
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    // Start the window at a whitespace so no word is cut in half.
+    if from > 0 {
+        if let Some(ws) = text[from..pos].find(char::is_whitespace) {
+            from += ws;
+        }
+    }
+    let all: Vec<Token> = tokens(&text[from..pos])
+        .map(|t| Token {
+            start: t.start + from,
+            ..t
+        })
+        .collect();
+    all[all.len().saturating_sub(n)..].to_vec()
+}
+
+/// Gives `repair` the capitalisation of `matched` (see dictionaries/README.md).
+pub fn copy_case(matched: &str, repair: &str) -> String {
+    let letters: Vec<char> = matched.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        return repair.to_uppercase();
+    }
+    let words: Vec<&str> = matched.split(' ').collect();
+    let starts_upper = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    if words.len() >= 2 && words.iter().all(|w| starts_upper(w)) {
+        return repair
+            .split(' ')
+            .map(upper_first)
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    if starts_upper(matched) && repair.chars().next().is_some_and(char::is_lowercase) {
+        return upper_first(repair);
+    }
+    repair.to_string()
+}
+
+fn upper_first(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Runs every entry's own examples (see `dictionaries/README.md`) for one dictionary file,
+/// evaluated against that file's entries alone with weak entries enabled and review-level
+/// fixes applied. Returns the number of entries and one message per failure.
+pub fn check_examples(name: &str, src: &str) -> Result<(usize, Vec<String>), DictError> {
+    use crate::detectors::DictionaryDetector;
+    use crate::resolver::Resolver;
+    use std::sync::Arc;
+
+    let set = Arc::new(DictionarySet::load(&[(name.to_string(), src.to_string())])?);
+    let det = DictionaryDetector::with_gate_open(Arc::clone(&set));
+    let resolver = Resolver {
+        apply: Applicability::Review,
+        max_passes: 4,
+    };
+    let run = |t: &str| resolver.resolve(Arc::from(t), &[&det], None);
+    let fired = |o: &crate::resolver::Outcome, id: &str| {
+        o.findings.iter().any(|r| {
+            r.finding
+                .evidence
+                .0
+                .iter()
+                .any(|(k, v)| k == "entry" && v == id)
+        })
+    };
+    let mut failures = Vec::new();
+    for e in set.entries() {
+        let at = format!("{}:{}: entry \"{}\"", e.file, e.line, e.find[0]);
+        for (input, expected) in &e.tests {
+            let out = run(input);
+            if !fired(&out, &e.id) {
+                failures.push(format!(
+                    "{at}: test input not matched by this entry: {input:?}"
+                ));
+            }
+            if &out.cleaned != expected {
+                failures.push(format!(
+                    "{at}: test\n    input    {input:?}\n    expected {expected:?}\n    got      {:?}",
+                    out.cleaned
+                ));
+            }
+            let again = run(&out.cleaned);
+            if again.cleaned != out.cleaned {
+                failures.push(format!(
+                    "{at}: a second run changes the output again: {:?} → {:?}",
+                    out.cleaned, again.cleaned
+                ));
+            }
+        }
+        for allow in &e.allows {
+            if fired(&run(allow), &e.id) {
+                failures.push(format!("{at}: allowed text was matched: {allow:?}"));
+            }
+        }
+    }
+    Ok((set.entries().len(), failures))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(src: &str) -> Result<DictionarySet, DictError> {
+        DictionarySet::load(&[("t.toml".to_string(), src.to_string())])
+    }
+
+    #[test]
+    fn copies_capitalisation() {
+        assert_eq!(copy_case("navy help", "military aid"), "military aid");
+        assert_eq!(copy_case("Navy help", "military aid"), "Military aid");
+        assert_eq!(copy_case("NAVY HELP", "military aid"), "MILITARY AID");
+        assert_eq!(copy_case("Navy Help", "military aid"), "Military Aid");
+        assert_eq!(
+            copy_case("Chinese language officers", "Chinese officials"),
+            "Chinese officials"
+        );
+        assert_eq!(copy_case("the teacher", "Vucic"), "Vucic");
+    }
+
+    #[test]
+    fn matches_with_boundaries_context_and_apostrophes() {
+        let s = set(r#"
+family = "t"
+[[entry]]
+find = ["navy help"]
+replace = "military aid"
+not_prev = ["us"]
+tests = [["a", "b"]]
+[[entry]]
+find = ["china's prime chief"]
+replace = "china's top leader"
+tests = [["a", "b"]]
+"#)
+        .unwrap();
+        let text = "Navy help; U.S. navy help; navy helpers; China’s prime chief";
+        let m = s.matches(text);
+        let got: Vec<&str> = m.iter().map(|m| &text[m.start..m.end]).collect();
+        assert_eq!(got, vec!["Navy help", "China’s prime chief"]);
+    }
+
+    #[test]
+    fn cues_gate_entries() {
+        let s = set(r#"
+family = "t"
+kind = "mistranslation"
+[[entry]]
+find = ["the teacher"]
+replace = "Vucic"
+cues = ["serbia", "belgrade"]
+tests = [["a", "b"]]
+"#)
+        .unwrap();
+        assert_eq!(s.matches("The teacher said no.").len(), 0);
+        assert_eq!(s.matches("In Belgrade, the teacher said no.").len(), 1);
+    }
+
+    #[test]
+    fn validation_errors_name_file_line_and_problem() {
+        let e = set("family = \"t\"\n[[entry]]\nfind = [\"a b\"]\nreplace = \"c\"\n").unwrap_err();
+        assert_eq!(e.0[0].line, 2);
+        assert!(e.0[0].message.contains("no `tests`"), "{e}");
+
+        let e = set("family = \"t\"\n[[entry]]\nfind = [\"x\"]\nreplace = \"y\"\ntests=[[\"x\",\"y\"]]\n[[entry]]\nfind = [\"X\"]\nreplace = \"z\"\ntests=[[\"x\",\"z\"]]\n").unwrap_err();
+        assert!(e.to_string().contains("already listed at t.toml:2"), "{e}");
+
+        let e = set("family = \"t\"\n[[entry]]\nfind = [\"x\"]\nreplace = \"y\"\ntests=[[\"x\",\"y\"]]\n[[entry]]\nfind = [\"y\"]\nreplace = \"x\"\ntests=[[\"y\",\"x\"]]\n").unwrap_err();
+        assert!(e.to_string().contains("itself matched"), "{e}");
+
+        let e = set("family = \"other\"\n").unwrap_err();
+        assert!(e.to_string().contains("must equal the file stem"), "{e}");
+
+        let e = set("family = \"t\"\n[[entry]]\nfind = [\"x\"]\nreplace = \"y\"\nbogus = 1\n")
+            .unwrap_err();
+        assert!(e.to_string().contains("bogus"), "{e}");
+        assert_eq!(e.0[0].line, 5, "{e}");
+
+        let e = set("family = \"t\"\n[[entry]]\nfind = [\"x  y\"]\nreplace = \"y\"\ntests=[[\"x\",\"y\"]]\n").unwrap_err();
+        assert!(e.to_string().contains("double space"), "{e}");
+
+        let e = set("family = \"t\"\n[[entry\n").unwrap_err();
+        assert_eq!(e.0[0].line, 2, "{e}");
+    }
+}

@@ -1,0 +1,267 @@
+//! The decoded text of one input, with byte-offset spans and lazily built views.
+//!
+//! Every position in ungarble is a byte offset into a document's text; line and column
+//! numbers are computed only when a person needs to read them (emitters, `check`).
+
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use serde::Serialize;
+
+/// A half-open byte range `start..end` into a document's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// One input's text: immutable, cheap to clone, with views built on first use.
+#[derive(Debug, Clone)]
+pub struct Document {
+    text: Arc<str>,
+    line_starts: Arc<OnceLock<Vec<usize>>>,
+    word_count: Arc<OnceLock<usize>>,
+}
+
+impl Document {
+    pub fn new(text: impl Into<Arc<str>>) -> Self {
+        Document {
+            text: text.into(),
+            line_starts: Arc::new(OnceLock::new()),
+            word_count: Arc::new(OnceLock::new()),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn shared_text(&self) -> Arc<str> {
+        Arc::clone(&self.text)
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        &self.text[span.range()]
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut v = vec![0];
+            v.extend(memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            v
+        })
+    }
+
+    /// 1-based line and column (column counted in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let col = self.text[starts[line]..offset.min(self.text.len())]
+            .chars()
+            .count();
+        (line + 1, col + 1)
+    }
+
+    /// Number of word tokens (see [`tokens`]).
+    pub fn word_count(&self) -> usize {
+        *self
+            .word_count
+            .get_or_init(|| tokens(&self.text).filter(|t| t.is_word).count())
+    }
+}
+
+fn memchr_iter(needle: u8, hay: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    hay.iter()
+        .enumerate()
+        .filter_map(move |(i, &b)| (b == needle).then_some(i))
+}
+
+/// A token: a word (letters and digits with inner `'`, `’`, `-`, `.`) or one punctuation
+/// character. Whitespace separates tokens and is not a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    pub start: usize,
+    pub text: &'a str,
+    pub is_word: bool,
+}
+
+impl Token<'_> {
+    pub fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+}
+
+/// Characters that may join two alphanumeric runs into one word.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '-' | '.')
+}
+
+/// Tokenises `text` into words and single punctuation characters.
+pub fn tokens(text: &str) -> impl Iterator<Item = Token<'_>> + '_ {
+    let mut it = text.char_indices().peekable();
+    std::iter::from_fn(move || loop {
+        let (start, c) = it.next()?;
+        if c.is_whitespace() {
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            return Some(Token {
+                start,
+                text: &text[start..start + c.len_utf8()],
+                is_word: false,
+            });
+        }
+        let mut end = start + c.len_utf8();
+        let mut has_inner_period = false;
+        loop {
+            match it.peek() {
+                Some(&(i, d)) if d.is_alphanumeric() => {
+                    end = i + d.len_utf8();
+                    it.next();
+                }
+                Some(&(i, d)) if is_joiner(d) => {
+                    let after = i + d.len_utf8();
+                    let next_alnum = text[after..]
+                        .chars()
+                        .next()
+                        .is_some_and(|n| n.is_alphanumeric());
+                    if next_alnum {
+                        has_inner_period |= d == '.';
+                        end = after;
+                        it.next();
+                    } else {
+                        // An abbreviation such as "U.S." keeps its final period.
+                        if d == '.' && has_inner_period {
+                            end = after;
+                            it.next();
+                        }
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        return Some(Token {
+            start,
+            text: &text[start..end],
+            is_word: true,
+        });
+    })
+}
+
+/// The comparison form of a token or phrase token: lowercase, curly apostrophes straight,
+/// periods dropped ("U.S." → "us").
+pub fn normalize_token(s: &str) -> String {
+    if s == "." {
+        return ".".to_string();
+    }
+    s.chars()
+        .filter(|&c| c != '.')
+        .flat_map(|c| {
+            let c = if c == '\u{2019}' { '\'' } else { c };
+            c.to_lowercase()
+        })
+        .collect()
+}
+
+/// True when `token` (raw text) equals `normalized` (already in comparison form).
+pub fn token_matches(token: &str, normalized: &str) -> bool {
+    if token == "." {
+        return normalized == ".";
+    }
+    let mut want = normalized.chars();
+    for c in token.chars().filter(|&c| c != '.') {
+        let c = if c == '\u{2019}' { '\'' } else { c };
+        for l in c.to_lowercase() {
+            if want.next() != Some(l) {
+                return false;
+            }
+        }
+    }
+    want.next().is_none()
+}
+
+/// Is `c` part of a word for boundary purposes (letters, digits, `_`, `-`)?
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+/// True when `span` of `text` starts and ends on word boundaries.
+pub fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let before_ok = text[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !is_word_char(c));
+    let after_ok = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
+    before_ok && after_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<&str> {
+        tokens(s).map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn tokenizes_words_abbreviations_and_punctuation() {
+        assert_eq!(
+            words("The U.S. navy's far-reaching aid, it said."),
+            vec![
+                "The",
+                "U.S.",
+                "navy's",
+                "far-reaching",
+                "aid",
+                ",",
+                "it",
+                "said",
+                "."
+            ]
+        );
+        assert_eq!(words("end. Next"), vec!["end", ".", "Next"]);
+        assert_eq!(words("China’s  chief"), vec!["China’s", "chief"]);
+    }
+
+    #[test]
+    fn normalizes_for_comparison() {
+        assert_eq!(normalize_token("U.S."), "us");
+        assert_eq!(normalize_token("China’s"), "china's");
+        assert!(token_matches("U.S.", "us"));
+        assert!(token_matches("China’s", "china's"));
+        assert!(!token_matches("Chinas", "china's"));
+    }
+
+    #[test]
+    fn line_col_is_one_based_in_chars() {
+        let d = Document::new("ab\nčd x");
+        assert_eq!(d.line_col(0), (1, 1));
+        assert_eq!(d.line_col(3), (2, 1));
+        assert_eq!(d.line_col(6), (2, 3));
+        assert_eq!(d.word_count(), 3);
+    }
+
+    #[test]
+    fn word_boundaries_treat_hyphen_as_inside() {
+        let t = "well-known fact";
+        assert!(!on_word_boundaries(t, 5, 10));
+        assert!(on_word_boundaries(t, 11, 15));
+    }
+}

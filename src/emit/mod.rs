@@ -1,0 +1,53 @@
+//! Emitters: turn outcomes into files and text for people and tools.
+//!
+//! - [`diff`]: a unified diff that `patch` applies to the original;
+//! - [`report`]: the per-file JSON report and the batch summary;
+//! - [`check_lines`]: the `check` command's human-readable lines;
+//! - [`write_atomic`]: every file is written to a temporary file and renamed into place,
+//!   so an interrupted run never leaves a half-written file.
+
+pub mod diff;
+pub mod report;
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::resolver::{Outcome, Status};
+
+/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ungarble-")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_data().ok();
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// `path:line:col: CODE message [applicability] → "suggestion"` lines for `check`.
+pub fn check_lines(path: &str, outcome: &Outcome) -> Vec<String> {
+    outcome
+        .findings
+        .iter()
+        .map(|r| {
+            let f = &r.finding;
+            let mut s = format!(
+                "{path}:{}:{}: {} {} [{}]",
+                r.line,
+                r.column,
+                f.rule,
+                f.message,
+                f.applicability.as_str()
+            );
+            if let Some(sug) = f.suggestion() {
+                if r.status != Status::Flagged {
+                    s.push_str(&format!(" → {sug:?}"));
+                }
+            }
+            s
+        })
+        .collect()
+}

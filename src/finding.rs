@@ -1,0 +1,258 @@
+//! What detectors report: findings, fixes, edits, applicability and the policy that turns
+//! a detector's confidence into an applicability.
+//!
+//! Detectors only *report*. A [`Finding`] may carry a [`Fix`] (one or more [`Edit`]s); the
+//! [`crate::resolver::Resolver`] is the only code that turns fixes into changed text.
+
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::document::Span;
+
+/// How a fix may be applied. Ordered from most to least automatic.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Applied by default.
+    #[default]
+    Safe,
+    /// Applied only when the user asks (`--apply review`) or accepts it in review.
+    Review,
+    /// Shown, never applied.
+    Flag,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Review => "review",
+            Applicability::Flag => "flag",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "safe" => Some(Applicability::Safe),
+            "review" => Some(Applicability::Review),
+            "flag" => Some(Applicability::Flag),
+            _ => None,
+        }
+    }
+}
+
+/// The one policy that combines a detector's declared applicability with its confidence:
+/// the result is the *stricter* of the two, where confidence maps to
+/// `safe` at 0.9 and above, `review` at 0.6 and above, and `flag` below.
+/// Confidence can therefore only ever make a fix less automatic, never more.
+pub fn policy(declared: Applicability, confidence: f32) -> Applicability {
+    let by_confidence = if confidence >= 0.9 {
+        Applicability::Safe
+    } else if confidence >= 0.6 {
+        Applicability::Review
+    } else {
+        Applicability::Flag
+    };
+    declared.max(by_confidence)
+}
+
+/// The family of damage a finding belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Typography,
+    Spin,
+    Tortured,
+    Mistranslation,
+    NameVariant,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Typography => "typography",
+            Kind::Spin => "spin",
+            Kind::Tortured => "tortured",
+            Kind::Mistranslation => "mistranslation",
+            Kind::NameVariant => "name-variant",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "typography" => Kind::Typography,
+            "spin" => Kind::Spin,
+            "tortured" => Kind::Tortured,
+            "mistranslation" => Kind::Mistranslation,
+            "name-variant" => Kind::NameVariant,
+            _ => return None,
+        })
+    }
+}
+
+/// One replacement of a byte range of the text a detector saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub replacement: String,
+}
+
+impl Edit {
+    pub fn new(span: Span, replacement: impl Into<String>) -> Self {
+        Edit {
+            start: span.start,
+            end: span.end,
+            replacement: replacement.into(),
+        }
+    }
+    pub fn deletion(span: Span) -> Self {
+        Edit::new(span, "")
+    }
+    pub fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
+}
+
+/// A repair: edits that belong together, and how they may be applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fix {
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    /// The smallest span covering every edit.
+    pub fn span(&self) -> Span {
+        let start = self.edits.iter().map(|e| e.start).min().unwrap_or(0);
+        let end = self.edits.iter().map(|e| e.end).max().unwrap_or(0);
+        Span::new(start, end)
+    }
+}
+
+/// Why a detector believes what it reports: labelled facts shown to the reviewer, in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence(pub Vec<(String, String)>);
+
+impl Evidence {
+    pub fn with(mut self, label: impl Into<String>, value: impl Into<String>) -> Self {
+        self.0.push((label.into(), value.into()));
+        self
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// Something a detector noticed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub kind: Kind,
+    pub span: Span,
+    pub message: String,
+    pub confidence: f32,
+    pub applicability: Applicability,
+    #[serde(skip_serializing_if = "Evidence::is_empty")]
+    pub evidence: Evidence,
+    /// Alternatives a person may choose from when no single fix is certain.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    /// A finding without a fix (applicability `flag`).
+    pub fn new(rule: &'static Rule, span: Span, message: impl Into<String>) -> Self {
+        Finding {
+            rule: rule.code,
+            kind: rule.kind,
+            span,
+            message: message.into(),
+            confidence: 1.0,
+            applicability: Applicability::Flag,
+            evidence: Evidence::default(),
+            candidates: Vec::new(),
+            fix: None,
+        }
+    }
+
+    /// Attaches a fix; its applicability is decided by [`policy`] from the declared
+    /// applicability and the finding's confidence (set confidence first).
+    pub fn with_fix(mut self, edits: Vec<Edit>, declared: Applicability) -> Self {
+        let applicability = policy(declared, self.confidence);
+        self.applicability = applicability;
+        if applicability != Applicability::Flag {
+            self.fix = Some(Fix {
+                edits,
+                applicability,
+            });
+        }
+        self
+    }
+
+    pub fn with_confidence(mut self, confidence: f32) -> Self {
+        self.confidence = confidence;
+        self
+    }
+
+    pub fn with_evidence(mut self, evidence: Evidence) -> Self {
+        self.evidence = evidence;
+        self
+    }
+
+    pub fn with_candidates(mut self, candidates: Vec<String>) -> Self {
+        self.candidates = candidates;
+        self
+    }
+
+    /// The first replacement text of the fix, for one-line displays.
+    pub fn suggestion(&self) -> Option<&str> {
+        self.fix
+            .as_ref()
+            .and_then(|f| f.edits.first())
+            .map(|e| e.replacement.as_str())
+    }
+}
+
+/// A rule: a code, a short name, its kind and its documentation.
+#[derive(Debug)]
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub kind: Kind,
+    /// What it finds and why that is damage.
+    pub what: &'static str,
+    /// A before → after example.
+    pub example: &'static str,
+    /// When its fix is applied.
+    pub fix_safety: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_takes_the_stricter_side() {
+        use Applicability::*;
+        assert_eq!(policy(Safe, 0.95), Safe);
+        assert_eq!(policy(Safe, 0.7), Review);
+        assert_eq!(policy(Safe, 0.3), Flag);
+        assert_eq!(policy(Review, 0.99), Review);
+        assert_eq!(policy(Flag, 1.0), Flag);
+    }
+}

@@ -1,0 +1,206 @@
+//! Finding input files and decoding them.
+//!
+//! Folders are walked recursively in sorted order; hidden entries (names starting with
+//! `.`) are skipped; symbolic links are followed with loop detection. Every problem —
+//! a missing path, a dangling link, an unreadable folder, a loop — becomes an
+//! [`InputProblem`] naming the path, and discovery goes on.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A file to process: where it is, and its path relative to its input root (used for
+/// every output path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub rel: PathBuf,
+}
+
+/// A path that could not be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputProblem {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// Expands inputs (files and folders) into a sorted file list and a list of problems.
+pub fn discover(inputs: &[PathBuf]) -> (Vec<InputFile>, Vec<InputProblem>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for input in inputs {
+        match fs::metadata(input) {
+            Err(e) => {
+                let reason = if fs::symlink_metadata(input).is_ok() {
+                    "dangling symbolic link".to_string()
+                } else {
+                    io_reason(&e)
+                };
+                problems.push(InputProblem {
+                    path: input.clone(),
+                    reason,
+                });
+            }
+            Ok(m) if m.is_dir() => {
+                let mut visited = HashSet::new();
+                walk(
+                    input,
+                    Path::new(""),
+                    &mut visited,
+                    &mut files,
+                    &mut problems,
+                );
+            }
+            Ok(_) => files.push(InputFile {
+                path: input.clone(),
+                rel: input
+                    .file_name()
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| input.clone()),
+            }),
+        }
+    }
+    // Two inputs that map to one output path: keep the first, report the others.
+    let mut seen = HashSet::new();
+    let mut unique = Vec::with_capacity(files.len());
+    for f in files {
+        if seen.insert(f.rel.clone()) {
+            unique.push(f);
+        } else {
+            problems.push(InputProblem {
+                reason: format!(
+                    "another input already maps to the output path {}",
+                    f.rel.display()
+                ),
+                path: f.path,
+            });
+        }
+    }
+    unique.sort_by(|a, b| a.rel.cmp(&b.rel));
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
+    (unique, problems)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+fn walk(
+    dir: &Path,
+    rel: &Path,
+    visited: &mut HashSet<PathBuf>,
+    files: &mut Vec<InputFile>,
+    problems: &mut Vec<InputProblem>,
+) {
+    match fs::canonicalize(dir) {
+        Ok(c) => {
+            if !visited.insert(c) {
+                problems.push(InputProblem {
+                    path: dir.to_path_buf(),
+                    reason: "symbolic link loop: folder already visited".to_string(),
+                });
+                return;
+            }
+        }
+        Err(e) => {
+            problems.push(InputProblem {
+                path: dir.to_path_buf(),
+                reason: io_reason(&e),
+            });
+            return;
+        }
+    }
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            problems.push(InputProblem {
+                path: dir.to_path_buf(),
+                reason: format!("cannot read folder: {}", io_reason(&e)),
+            });
+            return;
+        }
+    };
+    let mut entries: Vec<_> = rd.filter_map(|e| e.ok()).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        if name.as_encoded_bytes().first() == Some(&b'.') {
+            continue;
+        }
+        let path = entry.path();
+        let child_rel = rel.join(&name);
+        match fs::metadata(&path) {
+            Err(e) => {
+                let reason =
+                    if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                        "dangling symbolic link".to_string()
+                    } else {
+                        io_reason(&e)
+                    };
+                problems.push(InputProblem { path, reason });
+            }
+            Ok(m) if m.is_dir() => walk(&path, &child_rel, visited, files, problems),
+            Ok(m) if m.is_file() => files.push(InputFile {
+                path,
+                rel: child_rel,
+            }),
+            Ok(_) => problems.push(InputProblem {
+                path,
+                reason: "not a regular file".to_string(),
+            }),
+        }
+    }
+}
+
+/// Why bytes could not be decoded as text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("binary file (contains NUL bytes)")]
+    Binary,
+    #[error(
+        "not valid UTF-8 (first invalid byte at offset {0}); legacy encodings are not supported"
+    )]
+    NotUtf8(usize),
+    #[error("UTF-16 text is not supported; convert it to UTF-8")]
+    Utf16,
+}
+
+/// Decodes a file's bytes. UTF-8 is taken as it is (a byte-order mark stays part of the
+/// text, so the cleaned file keeps it byte for byte).
+pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(DecodeError::Utf16);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Err(DecodeError::Binary);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            if bytes.contains(&0) {
+                Err(DecodeError::Binary)
+            } else {
+                Err(DecodeError::NotUtf8(e.valid_up_to()))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_and_refuses() {
+        assert_eq!(decode(b"hi").unwrap(), "hi");
+        assert_eq!(decode(b"\xEF\xBB\xBFhi").unwrap(), "\u{feff}hi");
+        assert_eq!(decode(b"a\0b"), Err(DecodeError::Binary));
+        assert_eq!(decode(b"caf\xe9"), Err(DecodeError::NotUtf8(3)));
+        assert_eq!(decode(b"\xff\xfeh\0"), Err(DecodeError::Utf16));
+    }
+}

@@ -1,0 +1,140 @@
+//! # ungarble
+//!
+//! Finds and repairs garbled English text — synonym spinning, tortured phrases, machine
+//! translation damage, typography and scraping damage — and records exactly what it changed
+//! and why.
+//!
+//! The pipeline (see `README.md` and `DESIGN.md`):
+//!
+//! 1. [`input`] discovers files (sorted) and decodes them into a [`Document`];
+//! 2. [`detectors`] (built once, shared by every thread) report [`Finding`]s with optional
+//!    [`Fix`]es;
+//! 3. the [`Resolver`] is the only code that changes text: longest fix wins, overlaps are
+//!    skipped with a reason, detection re-runs to a fixed point, and the [`EditLog`] is
+//!    verified to rebuild the original bytes;
+//! 4. [`emit`] writes cleaned files, unified diffs, JSON reports and a batch summary;
+//!    [`batch`] runs files in parallel with output identical for any thread count.
+//!
+//! ```
+//! use ungarble::Engine;
+//! let engine = Engine::builder().build().unwrap();
+//! let out = engine.clean_text("It was far – reaching , they said .", None);
+//! assert_eq!(out.cleaned, "It was far-reaching, they said.");
+//! ```
+
+pub mod batch;
+pub mod detector;
+pub mod detectors;
+pub mod dictionary;
+pub mod document;
+pub mod emit;
+pub mod finding;
+pub mod input;
+pub mod resolver;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use detector::{Context, Detector, Sink};
+pub use dictionary::{DictError, DictionarySet};
+pub use document::{Document, Span};
+pub use finding::{Applicability, Edit, Evidence, Finding, Fix, Kind, Rule};
+pub use resolver::{EditLog, Outcome, Resolver};
+
+/// Everything needed to clean documents: the detectors and the resolver settings.
+/// Build it once and share it (it is `Send + Sync`).
+pub struct Engine {
+    detectors: Vec<Box<dyn Detector>>,
+    resolver: Resolver,
+    dictionaries: Arc<DictionarySet>,
+}
+
+/// Configures an [`Engine`].
+#[derive(Debug, Clone)]
+pub struct EngineBuilder {
+    apply: Applicability,
+    default_dicts: bool,
+    extra_dicts: Vec<PathBuf>,
+    max_passes: usize,
+}
+
+impl Default for EngineBuilder {
+    fn default() -> Self {
+        EngineBuilder {
+            apply: Applicability::Safe,
+            default_dicts: true,
+            extra_dicts: Vec::new(),
+            max_passes: 4,
+        }
+    }
+}
+
+impl EngineBuilder {
+    /// The least automatic applicability to apply: `Safe` (default) or `Review`.
+    pub fn apply(mut self, a: Applicability) -> Self {
+        self.apply = a;
+        self
+    }
+    /// Whether the dictionaries embedded in the binary are loaded (default: yes).
+    pub fn default_dicts(mut self, yes: bool) -> Self {
+        self.default_dicts = yes;
+        self
+    }
+    /// Adds a user dictionary file.
+    pub fn dict(mut self, path: impl Into<PathBuf>) -> Self {
+        self.extra_dicts.push(path.into());
+        self
+    }
+    /// The most detection passes per document.
+    pub fn max_passes(mut self, n: usize) -> Self {
+        self.max_passes = n.max(1);
+        self
+    }
+
+    pub fn build(self) -> Result<Engine, DictError> {
+        let mut sources: Vec<(String, String)> = Vec::new();
+        if self.default_dicts {
+            sources.extend(
+                dictionary::BUILTIN
+                    .iter()
+                    .map(|(n, c)| (n.to_string(), c.to_string())),
+            );
+        }
+        sources.extend(DictionarySet::read_files(&self.extra_dicts)?);
+        let dictionaries = Arc::new(DictionarySet::load(&sources)?);
+        let detectors: Vec<Box<dyn Detector>> = vec![
+            Box::new(detectors::Typography::new()),
+            Box::new(detectors::DictionaryDetector::new(Arc::clone(
+                &dictionaries,
+            ))),
+        ];
+        Ok(Engine {
+            detectors,
+            resolver: Resolver {
+                apply: self.apply,
+                max_passes: self.max_passes,
+            },
+            dictionaries,
+        })
+    }
+}
+
+impl Engine {
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// Cleans one text. `path` names it in reports.
+    pub fn clean_text(&self, text: &str, path: Option<&str>) -> Outcome {
+        let detectors: Vec<&dyn Detector> = self.detectors.iter().map(|d| d.as_ref()).collect();
+        self.resolver.resolve(Arc::from(text), &detectors, path)
+    }
+
+    pub fn apply(&self) -> Applicability {
+        self.resolver.apply
+    }
+
+    pub fn dictionaries(&self) -> &DictionarySet {
+        &self.dictionaries
+    }
+}
