@@ -1,1 +1,122 @@
-fn main() {}
+//! Criterion benchmarks with byte throughput, on an in-memory corpus built from the seeds.
+//!
+//! Every benchmark checks its answer before measuring, so it measures real work:
+//! the pipeline must make exactly the per-copy edit count on every copy, and the dictionary
+//! and typography passes must find what a single copy has, times the number of copies.
+//!
+//! Run: `cargo bench --bench pipeline` (figures in README.md).
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use ungarble::detector::{Context, Detector, Sink};
+use ungarble::detectors::{DictionaryDetector, Typography};
+use ungarble::{DictionarySet, Document, Engine};
+
+/// Copies of the five seeds in the corpus (about 1.2 MB).
+const COPIES: usize = 40;
+
+fn seeds() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+fn corpus() -> Vec<String> {
+    let s = seeds();
+    (0..COPIES).flat_map(|_| s.iter().cloned()).collect()
+}
+
+fn bytes(c: &[String]) -> u64 {
+    c.iter().map(|d| d.len() as u64).sum()
+}
+
+fn pipeline(c: &mut Criterion) {
+    let engine = Engine::builder().build().unwrap();
+    let docs = corpus();
+    let per_copy: usize = seeds()
+        .iter()
+        .map(|d| engine.clean_text(d, None).log.edits.len())
+        .sum();
+    // The seeds hold at least 13 typography repairs (seed 003's stray spaces and compound
+    // dash, seed 000's doubled title); dictionaries add more.
+    assert!(per_copy >= 13, "only {per_copy} edits per copy");
+    let total: usize = docs
+        .iter()
+        .map(|d| engine.clean_text(d, None).log.edits.len())
+        .sum();
+    assert_eq!(total, per_copy * COPIES);
+
+    let mut g = c.benchmark_group("pipeline");
+    g.throughput(Throughput::Bytes(bytes(&docs)));
+    g.sample_size(10);
+    g.bench_function("clean_text", |b| {
+        b.iter(|| {
+            let n: usize = docs
+                .iter()
+                .map(|d| engine.clean_text(black_box(d), None).log.edits.len())
+                .sum();
+            assert_eq!(n, total);
+        })
+    });
+    g.finish();
+}
+
+fn stages(c: &mut Criterion) {
+    let docs: Vec<Document> = corpus().into_iter().map(Document::new).collect();
+    let total_bytes: u64 = docs.iter().map(|d| d.text().len() as u64).sum();
+    let set = Arc::new(DictionarySet::builtin().unwrap());
+    let dict = DictionaryDetector::new(Arc::clone(&set));
+    let typo = Typography::new();
+    let count = |d: &dyn Detector| -> usize {
+        docs.iter()
+            .map(|doc| {
+                let mut sink = Sink::default();
+                d.detect(doc, &Context::default(), &mut sink);
+                sink.findings.len()
+            })
+            .sum()
+    };
+    let typo_expected = count(&typo);
+    let dict_expected = count(&dict);
+    assert_eq!(typo_expected % COPIES, 0);
+    assert!(typo_expected >= 13 * COPIES);
+
+    let mut g = c.benchmark_group("stage");
+    g.throughput(Throughput::Bytes(total_bytes));
+    g.sample_size(10);
+    g.bench_function("typography", |b| {
+        b.iter(|| assert_eq!(count(black_box(&typo)), typo_expected))
+    });
+    g.bench_function("dictionary", |b| {
+        b.iter(|| assert_eq!(count(black_box(&dict)), dict_expected))
+    });
+    g.bench_function("dictionary_automaton", |b| {
+        b.iter(|| {
+            let n: usize = docs
+                .iter()
+                .map(|d| set.matches(black_box(d.text())).len())
+                .sum();
+            black_box(n)
+        })
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(std::time::Duration::from_secs(1))
+        .measurement_time(std::time::Duration::from_secs(3));
+    targets = pipeline, stages
+}
+criterion_main!(benches);

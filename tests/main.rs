@@ -1,0 +1,3 @@
+//! ungarble's integration tests: one test binary, one module per area.
+
+mod it;
