@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::emit::report::{file_report_json, Counts, ErrorRecord, FileSummary, Summary};
 use crate::emit::{diff, write_atomic};
-use crate::input::{decode, discover, InputFile};
+use crate::input::{decode, discover_filtered, Filter, InputFile};
 use crate::resolver::Outcome;
 use crate::Engine;
 
@@ -24,6 +24,8 @@ pub struct BatchOptions {
     pub jobs: usize,
     /// Show a progress bar (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// Which files inside input folders are processed.
+    pub filter: Filter,
 }
 
 /// The result of a batch.
@@ -186,7 +188,7 @@ pub fn clean_batch(
     opts: &BatchOptions,
 ) -> Result<BatchResult, BatchError> {
     prepare_out_dir(&opts.out, inputs)?;
-    let (files, problems) = discover(inputs);
+    let (files, problems) = discover_filtered(inputs, &opts.filter);
     let pb = progress_bar(files.len(), opts.progress);
     let results: Vec<FileSummary> = with_jobs(opts.jobs, || {
         files
@@ -298,9 +300,10 @@ pub type Checked = (String, Result<Outcome, String>);
 pub fn check_batch(
     engine: &Engine,
     inputs: &[PathBuf],
+    filter: &Filter,
     jobs: usize,
 ) -> Result<(Vec<Checked>, Vec<ErrorRecord>), BatchError> {
-    let (files, problems) = discover(inputs);
+    let (files, problems) = discover_filtered(inputs, filter);
     let results = with_jobs(jobs, || {
         files
             .par_iter()

@@ -45,6 +45,10 @@ struct EngineArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    /// Only process files inside input folders that match (repeatable; `!GLOB` excludes),
+    /// e.g. --glob '*.txt'. Files named directly are always processed.
+    #[arg(long = "glob", short = 'g', value_name = "GLOB")]
+    globs: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -205,10 +209,15 @@ fn clean(a: CleanArgs) -> i32 {
             "--out DIR is required (or give `-` to clean standard input to standard output)",
         );
     };
+    let filter = match ungarble::input::Filter::new(&a.engine.globs) {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
     let opts = BatchOptions {
         out: out.clone(),
         jobs,
         progress: !a.no_progress,
+        filter,
     };
     let result = match clean_batch(&engine, &a.inputs, &opts) {
         Ok(r) => r,
@@ -251,7 +260,11 @@ fn check(a: CheckArgs) -> i32 {
         Ok(e) => e,
         Err(e) => return fail(e),
     };
-    let (results, problems) = match check_batch(&engine, &a.inputs, jobs) {
+    let filter = match ungarble::input::Filter::new(&a.engine.globs) {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    let (results, problems) = match check_batch(&engine, &a.inputs, &filter, jobs) {
         Ok(r) => r,
         Err(e) => return fail(e),
     };

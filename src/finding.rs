@@ -67,6 +67,7 @@ pub enum Kind {
     Tortured,
     Mistranslation,
     NameVariant,
+    Junk,
 }
 
 impl Kind {
@@ -77,6 +78,7 @@ impl Kind {
             Kind::Tortured => "tortured",
             Kind::Mistranslation => "mistranslation",
             Kind::NameVariant => "name-variant",
+            Kind::Junk => "junk",
         }
     }
 
@@ -87,6 +89,7 @@ impl Kind {
             "tortured" => Kind::Tortured,
             "mistranslation" => Kind::Mistranslation,
             "name-variant" => Kind::NameVariant,
+            "junk" => Kind::Junk,
             _ => return None,
         })
     }

@@ -24,8 +24,65 @@ pub struct InputProblem {
     pub reason: String,
 }
 
+/// Which files found inside folders are processed: `--glob` patterns, as in ripgrep. A file
+/// is taken when it matches any include pattern (or there are none) and no `!exclude`
+/// pattern. Files named directly on the command line are always taken.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    include: Option<globset::GlobSet>,
+    exclude: Option<globset::GlobSet>,
+}
+
+impl Filter {
+    /// Builds a filter from patterns such as `*.txt` or `!drafts/**`.
+    pub fn new(globs: &[String]) -> Result<Filter, String> {
+        let mut inc = globset::GlobSetBuilder::new();
+        let mut exc = globset::GlobSetBuilder::new();
+        let (mut n_inc, mut n_exc) = (0, 0);
+        for g in globs {
+            let (neg, pat) = match g.strip_prefix('!') {
+                Some(p) => (true, p),
+                None => (false, g.as_str()),
+            };
+            let glob = globset::Glob::new(pat).map_err(|e| format!("invalid --glob {g:?}: {e}"))?;
+            if neg {
+                exc.add(glob);
+                n_exc += 1;
+            } else {
+                inc.add(glob);
+                n_inc += 1;
+            }
+        }
+        let build =
+            |b: globset::GlobSetBuilder, n: usize| -> Result<Option<globset::GlobSet>, String> {
+                if n == 0 {
+                    Ok(None)
+                } else {
+                    b.build().map(Some).map_err(|e| e.to_string())
+                }
+            };
+        Ok(Filter {
+            include: build(inc, n_inc)?,
+            exclude: build(exc, n_exc)?,
+        })
+    }
+
+    fn accepts(&self, rel: &Path) -> bool {
+        self.include.as_ref().is_none_or(|g| g.is_match(rel))
+            && !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
+    }
+}
+
 /// Expands inputs (files and folders) into a sorted file list and a list of problems.
 pub fn discover(inputs: &[PathBuf]) -> (Vec<InputFile>, Vec<InputProblem>) {
+    discover_filtered(inputs, &Filter::default())
+}
+
+/// [`discover`] with a `--glob` filter applied to files found inside folders.
+pub fn discover_filtered(
+    inputs: &[PathBuf],
+    filter: &Filter,
+) -> (Vec<InputFile>, Vec<InputProblem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for input in inputs {
@@ -43,13 +100,15 @@ pub fn discover(inputs: &[PathBuf]) -> (Vec<InputFile>, Vec<InputProblem>) {
             }
             Ok(m) if m.is_dir() => {
                 let mut visited = HashSet::new();
+                let mut found = Vec::new();
                 walk(
                     input,
                     Path::new(""),
                     &mut visited,
-                    &mut files,
+                    &mut found,
                     &mut problems,
                 );
+                files.extend(found.into_iter().filter(|f| filter.accepts(&f.rel)));
             }
             Ok(_) => files.push(InputFile {
                 path: input.clone(),

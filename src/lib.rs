@@ -102,8 +102,10 @@ impl EngineBuilder {
         }
         sources.extend(DictionarySet::read_files(&self.extra_dicts)?);
         let dictionaries = Arc::new(DictionarySet::load(&sources)?);
+        let junk = detectors::Junk::builtin()?;
         let detectors: Vec<Box<dyn Detector>> = vec![
             Box::new(detectors::Typography::new()),
+            Box::new(junk),
             Box::new(detectors::DictionaryDetector::new(Arc::clone(
                 &dictionaries,
             ))),

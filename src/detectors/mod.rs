@@ -1,9 +1,11 @@
 //! The detectors. Each one is built once, shared by all threads, and only reports.
 
 pub mod dictionary;
+pub mod junk;
 pub mod typography;
 
 pub use dictionary::DictionaryDetector;
+pub use junk::Junk;
 pub use typography::Typography;
 
 use crate::finding::Rule;
@@ -20,5 +22,8 @@ pub fn all_rules() -> Vec<&'static Rule> {
         &dictionary::TORTURED,
         &dictionary::MISTRANSLATION,
         &dictionary::NAME_VARIANT,
+        &junk::JUNK_LINE,
+        &junk::BREADCRUMB,
+        &junk::UNRELATED_TAIL,
     ]
 }

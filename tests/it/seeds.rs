@@ -104,9 +104,99 @@ fn clean_seeds_get_no_spin_or_tortured_edits() {
             .collect();
         assert!(bad.is_empty(), "seed {p}: {bad:?}");
         assert!(
-            out.findings
-                .iter()
-                .all(|r| r.status != Status::Applied || r.finding.kind == Kind::Typography),
+            out.findings.iter().all(|r| r.status != Status::Applied
+                || matches!(r.finding.kind, Kind::Typography | Kind::Junk)),
+            "seed {p}"
+        );
+    }
+}
+
+/// Exactly these junk lines are removed from the seeds by default, and nothing else.
+#[test]
+fn seed_junk_is_removed_and_nothing_else() {
+    let engine = engine();
+    let expected: &[(&str, &[&str])] = &[
+        ("000", &["Leave a Reply"]),
+        ("001", &["Share the Post:"]),
+        (
+            "002",
+            &[
+                "Support Us",
+                "Journalists fight on their own frontline. Support Ukrainska Pravda or become our patron!",
+            ],
+        ),
+        ("003", &["Home » ", "by alex", "You may also like", "Leave a Comment"]),
+        ("004", &["By admin"]),
+    ];
+    for (p, lines) in expected {
+        let out = engine.clean_text(&seed(p), None);
+        let removed: Vec<&str> = out
+            .findings
+            .iter()
+            .filter(|r| r.finding.kind == Kind::Junk && r.status == Status::Applied)
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(&removed, lines, "seed {p}");
+        for l in *lines {
+            let l = l.trim();
+            assert!(
+                !out.cleaned
+                    .lines()
+                    .any(|x| x.trim() == l || x.starts_with(l)),
+                "seed {p}: {l}"
+            );
+        }
+    }
+}
+
+#[test]
+fn seed_001_unrelated_tail_is_proposed_for_review() {
+    let text = seed("001");
+    let out = engine().clean_text(&text, None);
+    let drift: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|r| r.finding.rule == "J003")
+        .collect();
+    assert_eq!(drift.len(), 1);
+    let d = drift[0];
+    assert_eq!(d.status, Status::Suggested);
+    assert!(d
+        .text
+        .starts_with("Share the Post:\n\nWilson Center\n\nForced displacement"));
+    assert!(d
+        .text
+        .ends_with("from passive acknowledgment to proactive intervention."));
+    let overlap: f64 = d
+        .finding
+        .evidence
+        .0
+        .iter()
+        .find(|(k, _)| k == "overlap")
+        .unwrap()
+        .1
+        .parse()
+        .unwrap();
+    assert!(overlap < 0.2, "{overlap}");
+    // The ISW report itself is untouched by it in safe mode…
+    assert!(out.cleaned.contains("Forced displacement represents"));
+    // …and removed with --apply review, leaving the report's last line as the end.
+    let review = Engine::builder()
+        .apply(Applicability::Review)
+        .build()
+        .unwrap();
+    let c = review.clean_text(&text, None).cleaned;
+    assert!(!c.contains("Wilson Center"));
+    assert!(c.trim_end().ends_with("Russian authorities reportedly detained three Ukrainian partisans in occupied Zaporizhia Oblast."));
+}
+
+#[test]
+fn no_drift_is_proposed_on_the_other_seeds() {
+    let engine = engine();
+    for p in ["000", "002", "003", "004"] {
+        let out = engine.clean_text(&seed(p), None);
+        assert!(
+            out.findings.iter().all(|r| r.finding.rule != "J003"),
             "seed {p}"
         );
     }
