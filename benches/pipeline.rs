@@ -112,11 +112,125 @@ fn stages(c: &mut Criterion) {
     g.finish();
 }
 
+/// A deterministic generator (64-bit LCG), so the synthetic corpus is the same every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+/// `n` synthetic references: seed sentences whose words are replaced, half of them, by
+/// words from a 50,000-word pseudo-vocabulary, so references differ as real ones do.
+fn synthetic_refs(n: usize, rng: &mut Lcg) -> Vec<String> {
+    let sents: Vec<String> = seeds()
+        .iter()
+        .flat_map(|d| {
+            ungarble::align::sentences(d)
+                .into_iter()
+                .map(|s| d[s.range()].to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|s| s.split(' ').count() >= 8)
+        .collect();
+    (0..n)
+        .map(|_| {
+            (0..12)
+                .map(|_| {
+                    let s = &sents[rng.next() as usize % sents.len()];
+                    s.split(' ')
+                        .map(|w| {
+                            if rng.next() % 2 == 0 {
+                                format!("v{}", rng.next() % 50_000)
+                            } else {
+                                w.to_string()
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Spin a text: replace one word in `every` with a pseudo-word.
+fn respin(text: &str, every: u64, rng: &mut Lcg) -> String {
+    text.split(' ')
+        .map(|w| {
+            if rng.next() % every == 0 {
+                format!("s{}", rng.next() % 50_000)
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn reference_index(c: &mut Criterion) {
+    use ungarble::reference::{Reference, ReferenceIndex};
+    const N: usize = 10_000;
+    let mut rng = Lcg(42);
+    let refs = synthetic_refs(N, &mut rng);
+    // Half the inputs retell a reference (one word in seven replaced), half are new text.
+    let inputs: Vec<String> = (0..N)
+        .map(|i| {
+            if i % 2 == 0 {
+                respin(&refs[i], 7, &mut rng)
+            } else {
+                synthetic_refs(1, &mut rng).remove(0)
+            }
+        })
+        .collect();
+    let build = || {
+        ReferenceIndex::new(
+            refs.iter()
+                .enumerate()
+                .map(|(i, t)| Reference::new(format!("r{i}"), None, t.as_str()))
+                .collect(),
+        )
+    };
+    let index = build();
+    let query = |index: &ReferenceIndex| -> usize {
+        inputs
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| {
+                let m = index.matches(t, None);
+                if i % 2 == 0 {
+                    m.first().is_some_and(|m| m.index == *i)
+                } else {
+                    m.is_empty()
+                }
+            })
+            .count()
+    };
+    // Every derived input finds its own reference first; every new text finds none.
+    assert_eq!(query(&index), N);
+
+    let mut g = c.benchmark_group("reference");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(refs.iter().map(|r| r.len() as u64).sum()));
+    g.bench_function("build_10k", |b| b.iter(|| black_box(build()).len()));
+    g.throughput(Throughput::Bytes(bytes(&inputs)));
+    g.bench_function("match_10k_inputs", |b| {
+        b.iter(|| assert_eq!(query(black_box(&index)), N))
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(std::time::Duration::from_secs(1))
         .measurement_time(std::time::Duration::from_secs(3));
-    targets = pipeline, stages
+    targets = pipeline, stages, reference_index
 }
 criterion_main!(benches);

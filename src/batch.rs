@@ -244,7 +244,7 @@ fn process_file(engine: &Engine, file: &InputFile, out: &Path) -> FileSummary {
         Ok(x) => x,
         Err(reason) => return error_summary(rel, reason),
     };
-    let outcome = engine.clean_text(&text, Some(&rel));
+    let outcome = engine.clean(&text, Some(&rel), Some(&file.path));
     warnings.extend(outcome.problems.iter().cloned());
     if let Err(reason) = write_outputs(engine, &rel, &file.rel, &outcome, &warnings, out) {
         return error_summary(rel, reason);
@@ -309,7 +309,7 @@ pub fn check_batch(
             .par_iter()
             .map(|f| {
                 let rel = rel_string(&f.rel);
-                let r = load(f).map(|(text, _)| engine.clean_text(&text, Some(&rel)));
+                let r = load(f).map(|(text, _)| engine.clean(&text, Some(&rel), Some(&f.path)));
                 (rel, r)
             })
             .collect()

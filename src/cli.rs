@@ -42,6 +42,10 @@ struct EngineArgs {
     /// Do not load the dictionaries built into the binary.
     #[arg(long)]
     no_default_dicts: bool,
+    /// Canonical sources that inputs may retell (files or folders; repeatable). Each input
+    /// is matched to the references it derives from and aligned with them.
+    #[arg(long = "reference", short = 'r', value_name = "PATH")]
+    references: Vec<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
@@ -119,7 +123,10 @@ fn build_engine(args: &EngineArgs, apply: ApplyLevel) -> Result<Engine, String> 
     for d in &args.dicts {
         b = b.dict(d);
     }
-    b.build().map_err(|e| format!("invalid dictionary:\n{e}"))
+    for r in &args.references {
+        b = b.reference(r);
+    }
+    b.build().map_err(|e| e.to_string())
 }
 
 fn jobs(args: &EngineArgs) -> Result<usize, String> {

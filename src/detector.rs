@@ -15,6 +15,9 @@ pub struct Context<'a> {
     /// On later passes, the document-level measurements of the first pass (so verdicts
     /// such as "evidently spun" stay fixed while the text is being repaired).
     pub first_pass_metrics: Option<&'a BTreeMap<&'static str, f64>>,
+    /// The canonical sources this document derives from, best first (empty without
+    /// `--reference`).
+    pub references: &'a [crate::detectors::source::SourceRef],
 }
 
 /// Where detectors put what they notice: findings, and document-level measurements such as

@@ -68,6 +68,12 @@ pub enum Kind {
     Mistranslation,
     NameVariant,
     Junk,
+    /// A misquote against the source.
+    Misquote,
+    /// A fact (name, number, date) that differs from the source.
+    Fact,
+    /// Sentences omitted from or added to the source.
+    Coverage,
 }
 
 impl Kind {
@@ -79,6 +85,9 @@ impl Kind {
             Kind::Mistranslation => "mistranslation",
             Kind::NameVariant => "name-variant",
             Kind::Junk => "junk",
+            Kind::Misquote => "misquote",
+            Kind::Fact => "fact",
+            Kind::Coverage => "coverage",
         }
     }
 
@@ -90,6 +99,9 @@ impl Kind {
             "mistranslation" => Kind::Mistranslation,
             "name-variant" => Kind::NameVariant,
             "junk" => Kind::Junk,
+            "misquote" => Kind::Misquote,
+            "fact" => Kind::Fact,
+            "coverage" => Kind::Coverage,
             _ => return None,
         })
     }

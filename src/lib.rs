@@ -22,6 +22,7 @@
 //! assert_eq!(out.cleaned, "It was far-reaching, they said.");
 //! ```
 
+pub mod align;
 pub mod batch;
 pub mod detector;
 pub mod detectors;
@@ -30,10 +31,15 @@ pub mod document;
 pub mod emit;
 pub mod finding;
 pub mod input;
+pub mod reference;
 pub mod resolver;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use detectors::source::SourceRef;
+use reference::{Reference, ReferenceIndex};
+use resolver::SourceReport;
 
 pub use detector::{Context, Detector, Sink};
 pub use dictionary::{DictError, DictionarySet};
@@ -41,12 +47,22 @@ pub use document::{Document, Span};
 pub use finding::{Applicability, Edit, Evidence, Finding, Fix, Kind, Rule};
 pub use resolver::{EditLog, Outcome, Resolver};
 
-/// Everything needed to clean documents: the detectors and the resolver settings.
-/// Build it once and share it (it is `Send + Sync`).
+/// Why an engine could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("invalid dictionary:\n{0}")]
+    Dict(#[from] DictError),
+    #[error("reference {path}: {reason}")]
+    Reference { path: String, reason: String },
+}
+
+/// Everything needed to clean documents: the detectors, the resolver settings and the
+/// reference index. Build it once and share it (it is `Send + Sync`).
 pub struct Engine {
     detectors: Vec<Box<dyn Detector>>,
     resolver: Resolver,
     dictionaries: Arc<DictionarySet>,
+    references: Option<ReferenceIndex>,
 }
 
 /// Configures an [`Engine`].
@@ -55,6 +71,7 @@ pub struct EngineBuilder {
     apply: Applicability,
     default_dicts: bool,
     extra_dicts: Vec<PathBuf>,
+    references: Vec<PathBuf>,
     max_passes: usize,
 }
 
@@ -64,6 +81,7 @@ impl Default for EngineBuilder {
             apply: Applicability::Safe,
             default_dicts: true,
             extra_dicts: Vec::new(),
+            references: Vec::new(),
             max_passes: 4,
         }
     }
@@ -85,13 +103,18 @@ impl EngineBuilder {
         self.extra_dicts.push(path.into());
         self
     }
+    /// Adds canonical sources (a file, or a folder walked recursively).
+    pub fn reference(mut self, path: impl Into<PathBuf>) -> Self {
+        self.references.push(path.into());
+        self
+    }
     /// The most detection passes per document.
     pub fn max_passes(mut self, n: usize) -> Self {
         self.max_passes = n.max(1);
         self
     }
 
-    pub fn build(self) -> Result<Engine, DictError> {
+    pub fn build(self) -> Result<Engine, EngineError> {
         let mut sources: Vec<(String, String)> = Vec::new();
         if self.default_dicts {
             sources.extend(
@@ -109,7 +132,13 @@ impl EngineBuilder {
             Box::new(detectors::DictionaryDetector::new(Arc::clone(
                 &dictionaries,
             ))),
+            Box::new(detectors::SourceAlignment),
         ];
+        let references = if self.references.is_empty() {
+            None
+        } else {
+            Some(load_references(&self.references)?)
+        };
         Ok(Engine {
             detectors,
             resolver: Resolver {
@@ -117,8 +146,33 @@ impl EngineBuilder {
                 max_passes: self.max_passes,
             },
             dictionaries,
+            references,
         })
     }
+}
+
+/// Reads reference files and folders into an index; any unusable path is an error.
+fn load_references(paths: &[PathBuf]) -> Result<ReferenceIndex, EngineError> {
+    let (files, problems) = input::discover(paths);
+    if let Some(p) = problems.first() {
+        return Err(EngineError::Reference {
+            path: p.path.display().to_string(),
+            reason: p.reason.clone(),
+        });
+    }
+    let mut refs = Vec::with_capacity(files.len());
+    for f in &files {
+        let (text, _) = batch::load(f).map_err(|reason| EngineError::Reference {
+            path: f.path.display().to_string(),
+            reason,
+        })?;
+        refs.push(Reference::new(
+            f.path.display().to_string(),
+            std::fs::canonicalize(&f.path).ok(),
+            text,
+        ));
+    }
+    Ok(ReferenceIndex::new(refs))
 }
 
 impl Engine {
@@ -128,8 +182,41 @@ impl Engine {
 
     /// Cleans one text. `path` names it in reports.
     pub fn clean_text(&self, text: &str, path: Option<&str>) -> Outcome {
+        self.clean(text, path, None)
+    }
+
+    /// Cleans one text read from `source` (a file that may also be a reference: a document
+    /// is never aligned with itself). `name` names it in reports.
+    pub fn clean(&self, text: &str, name: Option<&str>, source: Option<&Path>) -> Outcome {
         let detectors: Vec<&dyn Detector> = self.detectors.iter().map(|d| d.as_ref()).collect();
-        self.resolver.resolve(Arc::from(text), &detectors, path)
+        let Some(index) = &self.references else {
+            return self.resolver.resolve(Arc::from(text), &detectors, name);
+        };
+        let exclude = source.and_then(|p| index.find_path(p));
+        let matches = index.matches(text, exclude);
+        let refs: Vec<SourceRef> = matches
+            .iter()
+            .map(|m| SourceRef {
+                reference: Arc::clone(index.reference(m.index)),
+                containment: m.containment,
+            })
+            .collect();
+        let mut out = self
+            .resolver
+            .resolve_with(Arc::from(text), &detectors, name, &refs);
+        out.sources = matches
+            .into_iter()
+            .map(|m| SourceReport {
+                alignment: align::align(text, &index.reference(m.index).text),
+                matched: m,
+            })
+            .collect();
+        out
+    }
+
+    /// The reference index, when references were given.
+    pub fn references(&self) -> Option<&ReferenceIndex> {
+        self.references.as_ref()
     }
 
     pub fn apply(&self) -> Applicability {

@@ -280,6 +280,16 @@ pub struct Outcome {
     pub converged: bool,
     /// Problems with this document's resolution (non-convergence, failed verification).
     pub problems: Vec<String>,
+    /// The references matched to the document and its sentence alignment with each.
+    pub sources: Vec<SourceReport>,
+}
+
+/// A matched reference and how the original document aligns with it, for reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceReport {
+    #[serde(flatten)]
+    pub matched: crate::reference::RefMatch,
+    pub alignment: crate::align::Alignment,
 }
 
 impl Outcome {
@@ -329,6 +339,17 @@ impl Resolver {
         detectors: &[&dyn Detector],
         path: Option<&str>,
     ) -> Outcome {
+        self.resolve_with(text, detectors, path, &[])
+    }
+
+    /// [`Resolver::resolve`] with the canonical sources the document derives from.
+    pub fn resolve_with(
+        &self,
+        text: Arc<str>,
+        detectors: &[&dyn Detector],
+        path: Option<&str>,
+        references: &[crate::detectors::source::SourceRef],
+    ) -> Outcome {
         let original = Arc::clone(&text);
         let mut current: String = text.to_string();
         let mut log = EditLog::default();
@@ -347,6 +368,7 @@ impl Resolver {
                 pass,
                 path,
                 first_pass_metrics: (pass > 0).then_some(&metrics),
+                references,
             };
             let mut sink = Sink::default();
             for d in detectors {
@@ -541,6 +563,7 @@ impl Resolver {
             (a.finding.span, a.finding.rule, &a.id).cmp(&(b.finding.span, b.finding.rule, &b.id))
         });
         Outcome {
+            sources: Vec::new(),
             original,
             cleaned: current,
             log,

@@ -222,7 +222,7 @@ fn kind_phrase(k: Kind) -> &'static str {
         Kind::Tortured => "tortured phrase",
         Kind::Mistranslation => "mistranslated name",
         Kind::NameVariant => "name variant",
-        Kind::Typography | Kind::Junk => "typography",
+        _ => "finding",
     }
 }
 

@@ -2,10 +2,12 @@
 
 pub mod dictionary;
 pub mod junk;
+pub mod source;
 pub mod typography;
 
 pub use dictionary::DictionaryDetector;
 pub use junk::Junk;
+pub use source::SourceAlignment;
 pub use typography::Typography;
 
 use crate::finding::Rule;
@@ -25,5 +27,12 @@ pub fn all_rules() -> Vec<&'static Rule> {
         &junk::JUNK_LINE,
         &junk::BREADCRUMB,
         &junk::UNRELATED_TAIL,
+        &source::SOURCE_SPIN,
+        &source::SOURCE_NAME,
+        &source::SOURCE_ENTITY,
+        &source::SOURCE_QUOTE,
+        &source::SOURCE_NUMBER,
+        &source::SOURCE_OMISSION,
+        &source::SOURCE_ADDITION,
     ]
 }

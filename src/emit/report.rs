@@ -83,6 +83,9 @@ pub struct FileReport<'a> {
     pub problems: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub warnings: &'a [String],
+    /// Matched references with their scores and sentence alignment (with `--reference`).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub references: &'a [crate::resolver::SourceReport],
     pub edits: Vec<EditView<'a>>,
     pub findings: &'a [FindingRecord],
 }
@@ -119,6 +122,7 @@ pub fn file_report_json(
         counts: Counts::of(outcome),
         problems: &outcome.problems,
         warnings,
+        references: &outcome.sources,
         edits,
         findings: &outcome.findings,
     };

@@ -5,6 +5,7 @@ mod dictionaries;
 mod fixtures;
 mod properties;
 mod seeds;
+mod sources;
 
 use std::path::{Path, PathBuf};
 

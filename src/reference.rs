@@ -1,0 +1,249 @@
+//! Canonical sources: the [`Reference`] documents a batch is compared against, and the
+//! [`ReferenceIndex`] that finds which references an input derives from.
+//!
+//! The index hashes word shingles (3 consecutive normalised words) and keeps a sample of
+//! them (those whose hash is 0 modulo [`SAMPLE_MOD`]), so its size is a fraction of the
+//! references' text and a query is one pass over the input plus binary searches. Shingles
+//! that occur in very many references (boilerplate) are dropped. An input's *containment*
+//! in a reference is the share of its sampled shingles that the reference also has.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::document::tokens;
+use crate::resolver::fnv1a;
+
+/// Words per shingle. Three words survive the paraphrase of machine translation far more
+/// often than longer shingles, while still being specific to a text.
+pub const SHINGLE_WORDS: usize = 3;
+/// Keep one shingle in this many (by hash).
+pub const SAMPLE_MOD: u64 = 2;
+/// An input derives from a reference when at least this share of its sampled shingles
+/// occurs in the reference.
+pub const MIN_CONTAINMENT: f64 = 0.06;
+/// …and at least this many sampled shingles are shared (short texts share a few by chance).
+pub const MIN_SHARED: usize = 8;
+/// Shingles found in more than this many references are boilerplate and ignored.
+pub const MAX_POSTINGS: usize = 64;
+
+/// One canonical source document.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// The name shown in reports (the path as given).
+    pub name: String,
+    /// The canonical path, when it came from a file (a document is never aligned with
+    /// itself).
+    pub path: Option<PathBuf>,
+    pub text: Arc<str>,
+    /// Words the reference uses as names (computed once; see `align::names_of`).
+    pub names: HashSet<String>,
+}
+
+impl Reference {
+    pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        Reference {
+            name: name.into(),
+            path,
+            names: crate::align::names_of(&text),
+            text,
+        }
+    }
+}
+
+/// A reference an input derives from, with its scores.
+#[derive(Debug, Clone, Serialize)]
+pub struct RefMatch {
+    #[serde(skip)]
+    pub index: usize,
+    pub reference: String,
+    /// Share of the input's sampled shingles found in the reference.
+    pub containment: f64,
+    /// Number of shared sampled shingles.
+    pub shared: usize,
+}
+
+/// Sampled shingle hashes → references.
+#[derive(Debug, Clone)]
+pub struct ReferenceIndex {
+    refs: Vec<Arc<Reference>>,
+    /// (shingle hash, reference id), sorted.
+    postings: Vec<(u64, u32)>,
+}
+
+/// The sampled shingle hashes of a text (deduplicated, sorted).
+pub fn shingles(text: &str) -> Vec<u64> {
+    let words: Vec<String> = tokens(text)
+        .filter(|t| t.is_word)
+        .map(|t| t.text.to_lowercase().replace('\u{2019}', "'"))
+        .collect();
+    let mut out: Vec<u64> = words
+        .windows(SHINGLE_WORDS)
+        .map(|w| {
+            let parts: Vec<&[u8]> = w.iter().map(|s| s.as_bytes()).collect();
+            fnv1a(&parts)
+        })
+        .filter(|h| h % SAMPLE_MOD == 0)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+impl ReferenceIndex {
+    /// Builds the index (the references' shingles are computed in parallel).
+    pub fn new(refs: Vec<Reference>) -> Self {
+        use rayon::prelude::*;
+        let refs: Vec<Arc<Reference>> = refs.into_iter().map(Arc::new).collect();
+        let per_ref: Vec<Vec<u64>> = refs.par_iter().map(|r| shingles(&r.text)).collect();
+        let mut postings: Vec<(u64, u32)> = per_ref
+            .iter()
+            .enumerate()
+            .flat_map(|(i, hs)| hs.iter().map(move |&h| (h, i as u32)))
+            .collect();
+        postings.par_sort_unstable();
+        // Drop boilerplate shingles.
+        let mut kept = Vec::with_capacity(postings.len());
+        let mut i = 0;
+        while i < postings.len() {
+            let h = postings[i].0;
+            let j = i + postings[i..].partition_point(|p| p.0 == h);
+            if j - i <= MAX_POSTINGS {
+                kept.extend_from_slice(&postings[i..j]);
+            }
+            i = j;
+        }
+        ReferenceIndex {
+            refs,
+            postings: kept,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.refs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.refs.is_empty()
+    }
+
+    pub fn reference(&self, i: usize) -> &Arc<Reference> {
+        &self.refs[i]
+    }
+
+    /// Every reference with its containment score, best first, including those below the
+    /// threshold (for `--explain`-style reports); `exclude` skips one reference (the input
+    /// itself).
+    pub fn scores(&self, text: &str, exclude: Option<usize>) -> Vec<RefMatch> {
+        let hs = shingles(text);
+        if hs.is_empty() {
+            return Vec::new();
+        }
+        let mut counts: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        for h in &hs {
+            let start = self.postings.partition_point(|p| p.0 < *h);
+            for p in self.postings[start..].iter().take_while(|p| p.0 == *h) {
+                *counts.entry(p.1).or_default() += 1;
+            }
+        }
+        let mut out: Vec<RefMatch> = counts
+            .into_iter()
+            .filter(|(r, _)| Some(*r as usize) != exclude)
+            .map(|(r, n)| RefMatch {
+                index: r as usize,
+                reference: self.refs[r as usize].name.clone(),
+                containment: (n as f64 / hs.len() as f64 * 1e4).round() / 1e4,
+                shared: n,
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.containment
+                .total_cmp(&a.containment)
+                .then(a.index.cmp(&b.index))
+        });
+        out
+    }
+
+    /// The references `text` derives from (containment and shared-shingle thresholds met),
+    /// best first.
+    pub fn matches(&self, text: &str, exclude: Option<usize>) -> Vec<RefMatch> {
+        self.scores(text, exclude)
+            .into_iter()
+            .filter(|m| m.containment >= MIN_CONTAINMENT && m.shared >= MIN_SHARED)
+            .collect()
+    }
+
+    /// The index of the reference loaded from `path` (compared canonically), if any.
+    pub fn find_path(&self, path: &std::path::Path) -> Option<usize> {
+        let c = std::fs::canonicalize(path).ok()?;
+        self.refs
+            .iter()
+            .position(|r| r.path.as_deref() == Some(c.as_path()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(n: usize, seed: u64) -> String {
+        // Deterministic pseudo-random words, so texts share nothing by accident.
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                format!("w{}", x >> 44)
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn containment_threshold_decides_a_match() {
+        let source = words(400, 1);
+        let idx = ReferenceIndex::new(vec![Reference::new("src", None, source.clone())]);
+        // An input that copies a stretch of the source, padded with unrelated words.
+        let src_words: Vec<&str> = source.split(' ').collect();
+        let make = |copied: usize| {
+            format!(
+                "{} {}",
+                src_words[..copied].join(" "),
+                words(400 - copied, 7)
+            )
+        };
+        let low = idx.scores(&make(10), None);
+        let high = idx.scores(&make(120), None);
+        assert!(
+            low.first().is_none_or(|m| m.containment < MIN_CONTAINMENT),
+            "{low:?}"
+        );
+        assert!(idx.matches(&make(10), None).is_empty());
+        assert!(high[0].containment > MIN_CONTAINMENT, "{high:?}");
+        assert_eq!(idx.matches(&make(120), None).len(), 1);
+        // An identical text is fully contained; excluding it (the input itself) leaves none.
+        assert_eq!(idx.scores(&source, None)[0].containment, 1.0);
+        assert!(idx.matches(&source, Some(0)).is_empty());
+    }
+
+    #[test]
+    fn boilerplate_shingles_are_dropped() {
+        let common = words(60, 3);
+        let refs: Vec<Reference> = (0..MAX_POSTINGS as u64 + 5)
+            .map(|i| {
+                Reference::new(
+                    format!("r{i}"),
+                    None,
+                    format!("{common} {}", words(200, 100 + i)),
+                )
+            })
+            .collect();
+        let idx = ReferenceIndex::new(refs);
+        // The shared boilerplate alone matches nothing.
+        assert!(idx.matches(&common, None).is_empty());
+    }
+}
