@@ -127,6 +127,8 @@ pub struct Junk {
     set: RegexSet,
     patterns: Vec<JunkPattern>,
     crumb: Regex,
+    /// The most words any pattern allows: longer lines are never junk lines.
+    max_words: usize,
 }
 
 /// Trims whitespace, including non-breaking spaces.
@@ -202,6 +204,7 @@ impl Junk {
         }
         Ok(Junk {
             set: RegexSet::new(&regexes).expect("validated above"),
+            max_words: patterns.iter().map(|p| p.max_words).max().unwrap_or(0),
             patterns,
             crumb: Regex::new(r"^(?i:home(page)?|main page|front page)\s*[»›>|/]\s*").unwrap(),
         })
@@ -214,7 +217,9 @@ impl Junk {
     /// The pattern a whole line matches, ignoring zones: its index.
     pub fn match_line(&self, line: &str) -> Option<usize> {
         let t = trim(line);
-        if t.is_empty() {
+        // Most lines are paragraphs of running text: rule them out by length before any
+        // regex runs (no word is shorter than one byte plus a space).
+        if t.is_empty() || t.split_whitespace().nth(self.max_words).is_some() {
             return None;
         }
         let words = word_count(t);
@@ -232,6 +237,8 @@ struct Line {
     start: usize,
     content_end: usize,
     end: usize,
+    /// Whitespace-separated words, counted up to [`BODY_MIN_WORDS`] (enough to tell running
+    /// text; exact counts are taken only where a decision needs them).
     words: usize,
 }
 
@@ -251,7 +258,7 @@ fn content_lines(text: &str) -> Vec<Line> {
                 start,
                 content_end: ce,
                 end,
-                words: word_count(t),
+                words: t.split_whitespace().take(BODY_MIN_WORDS).count(),
             });
         }
         start = end;
@@ -410,8 +417,13 @@ impl Detector for Junk {
         if let Some(b) = boundary {
             let block: Vec<usize> = (b + 1..n).filter(|&j| junk[j].is_none()).collect();
             let body: Vec<usize> = (0..b).filter(|&j| junk[j].is_none()).collect();
-            let block_words: usize = block.iter().map(|&j| lines[j].words).sum();
-            let body_words: usize = body.iter().map(|&j| lines[j].words).sum();
+            let count = |ix: &[usize]| -> usize {
+                ix.iter()
+                    .map(|&j| word_count(&text[lines[j].start..lines[j].content_end]))
+                    .sum()
+            };
+            let block_words = count(&block);
+            let body_words = count(&body);
             if block_words >= DRIFT_MIN_WORDS && body_words >= DRIFT_MIN_WORDS {
                 let join = |ix: &[usize]| {
                     ix.iter()
