@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::emit::report::{file_report_json, Counts, ErrorRecord, FileSummary, Summary};
 use crate::emit::{diff, write_atomic};
-use crate::input::{decode, discover_filtered, Filter, InputFile};
+use crate::input::{decode_with, discover_filtered, Decoded, Filter, InputFile};
 use crate::resolver::Outcome;
 use crate::Engine;
 
@@ -26,6 +26,27 @@ pub struct BatchOptions {
     pub progress: bool,
     /// Which files inside input folders are processed.
     pub filter: Filter,
+    /// Decode every input with this encoding instead of detecting it (`--encoding`).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Write cleaned files in their input's encoding instead of UTF-8 (`--keep-encoding`).
+    pub keep_encoding: bool,
+    /// Skip files larger than this many bytes (`--max-file-size`).
+    pub max_file_size: Option<u64>,
+}
+
+impl BatchOptions {
+    /// Options with defaults for everything but the output folder.
+    pub fn new(out: impl Into<PathBuf>) -> Self {
+        BatchOptions {
+            out: out.into(),
+            jobs: 0,
+            progress: false,
+            filter: Filter::default(),
+            encoding: None,
+            keep_encoding: false,
+            max_file_size: None,
+        }
+    }
 }
 
 /// The result of a batch.
@@ -170,15 +191,35 @@ fn progress_bar(n: usize, enabled: bool) -> indicatif::ProgressBar {
     }
 }
 
-/// Reads and decodes one input; `Ok((text, warnings))`.
-pub fn load(file: &InputFile) -> Result<(String, Vec<String>), String> {
+/// Reads and decodes one input; `Ok((decoded, warnings))`. Files over `max_size` bytes
+/// are skipped with a reason.
+pub fn load_with(
+    file: &InputFile,
+    forced: Option<&'static encoding_rs::Encoding>,
+    max_size: Option<u64>,
+) -> Result<(Decoded, Vec<String>), String> {
+    if let Some(max) = max_size {
+        let len = std::fs::metadata(&file.path)
+            .map_err(|e| format!("cannot read: {e}"))?
+            .len();
+        if len > max {
+            return Err(format!(
+                "skipped: {len} bytes is more than --max-file-size {max}"
+            ));
+        }
+    }
     let bytes = std::fs::read(&file.path).map_err(|e| format!("cannot read: {e}"))?;
-    let text = decode(&bytes).map_err(|e| e.to_string())?;
+    let decoded = decode_with(&bytes, forced).map_err(|e| e.to_string())?;
     let mut warnings = Vec::new();
-    if text.is_empty() {
+    if decoded.text.is_empty() {
         warnings.push("empty file: nothing to clean".to_string());
     }
-    Ok((text, warnings))
+    Ok((decoded, warnings))
+}
+
+/// Reads and decodes one input with detection; `Ok((text, warnings))`.
+pub fn load(file: &InputFile) -> Result<(String, Vec<String>), String> {
+    load_with(file, None, None).map(|(d, w)| (d.text, w))
 }
 
 /// Cleans every input and writes `out/clean`, `out/reports` and `out/summary.json`.
@@ -194,7 +235,7 @@ pub fn clean_batch(
         files
             .par_iter()
             .map(|f| {
-                let s = process_file(engine, f, &opts.out);
+                let s = process_file(engine, f, opts);
                 pb.inc(1);
                 s
             })
@@ -230,6 +271,7 @@ fn error_summary(rel: String, reason: String) -> FileSummary {
     FileSummary {
         path: rel,
         status: "error",
+        encoding: None,
         bytes: 0,
         spin_score: None,
         counts: Counts::default(),
@@ -238,18 +280,51 @@ fn error_summary(rel: String, reason: String) -> FileSummary {
     }
 }
 
-fn process_file(engine: &Engine, file: &InputFile, out: &Path) -> FileSummary {
+fn process_file(engine: &Engine, file: &InputFile, opts: &BatchOptions) -> FileSummary {
     let rel = rel_string(&file.rel);
-    let (text, mut warnings) = match load(file) {
+    let (decoded, mut warnings) = match load_with(file, opts.encoding, opts.max_file_size) {
         Ok(x) => x,
         Err(reason) => return error_summary(rel, reason),
     };
-    let outcome = engine.clean(&text, Some(&rel), Some(&file.path));
+    let text = &decoded.text;
+    let outcome = engine.clean(text, Some(&rel), Some(&file.path));
     warnings.extend(outcome.problems.iter().cloned());
-    if let Err(reason) = write_outputs(engine, &rel, &file.rel, &outcome, &warnings, out) {
+    let utf8 = decoded.encoding == encoding_rs::UTF_8;
+    let cleaned_bytes = if opts.keep_encoding && !utf8 {
+        match decoded.encode_like(&outcome.cleaned) {
+            Some(b) => b,
+            None => {
+                warnings.push(format!(
+                    "the cleaned text has characters {} cannot hold: written as UTF-8",
+                    decoded.encoding.name()
+                ));
+                outcome.cleaned.as_bytes().to_vec()
+            }
+        }
+    } else {
+        if !utf8 {
+            warnings.push(format!(
+                "decoded as {}; the cleaned file is written as UTF-8 (--keep-encoding keeps the input's encoding)",
+                decoded.describe()
+            ));
+        }
+        outcome.cleaned.as_bytes().to_vec()
+    };
+    let encoding = decoded.describe();
+    if let Err(reason) = write_outputs(
+        engine,
+        &rel,
+        &file.rel,
+        &outcome,
+        &cleaned_bytes,
+        &encoding,
+        &warnings,
+        &opts.out,
+    ) {
         return error_summary(rel, reason);
     }
     FileSummary {
+        encoding: Some(encoding),
         status: if outcome.changed() {
             "changed"
         } else {
@@ -264,11 +339,14 @@ fn process_file(engine: &Engine, file: &InputFile, out: &Path) -> FileSummary {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn write_outputs(
     engine: &Engine,
     rel: &str,
     rel_path: &Path,
     outcome: &Outcome,
+    cleaned_bytes: &[u8],
+    encoding: &str,
     warnings: &[String],
     out: &Path,
 ) -> Result<(), String> {
@@ -280,14 +358,14 @@ fn write_outputs(
     let w = |p: &Path, bytes: &[u8]| {
         write_atomic(p, bytes).map_err(|e| format!("cannot write {}: {e}", p.display()))
     };
-    w(&clean_path, outcome.cleaned.as_bytes())?;
+    w(&clean_path, cleaned_bytes)?;
     w(
         Path::new(&report_base),
         diff::unified(rel, &outcome.original, &outcome.cleaned).as_bytes(),
     )?;
     w(
         Path::new(&json_path),
-        file_report_json(rel, outcome, engine.apply(), warnings).as_bytes(),
+        file_report_json(rel, outcome, engine.apply(), encoding, warnings).as_bytes(),
     )?;
     Ok(())
 }

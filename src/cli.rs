@@ -79,6 +79,16 @@ struct CleanArgs {
     /// Never draw a progress bar.
     #[arg(long)]
     no_progress: bool,
+    /// Decode every input with this encoding (a label such as utf-8, windows-1252, latin1,
+    /// utf-16le) instead of detecting it.
+    #[arg(long, value_name = "LABEL")]
+    encoding: Option<String>,
+    /// Write cleaned files in their input's encoding (default: UTF-8).
+    #[arg(long)]
+    keep_encoding: bool,
+    /// Skip (and report) files larger than this many bytes.
+    #[arg(long, value_name = "BYTES")]
+    max_file_size: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -196,7 +206,7 @@ fn clean(a: CleanArgs) -> i32 {
         }
         if let Some(out) = &a.out {
             // With --out, also write the report next to the cleaned text on stdout.
-            let json = file_report_json("<stdin>", &outcome, engine.apply(), &[]);
+            let json = file_report_json("<stdin>", &outcome, engine.apply(), "UTF-8", &[]);
             if let Err(e) = ungarble::emit::write_atomic(&out.join("stdin.json"), json.as_bytes()) {
                 return fail(format!("{}: {e}", out.display()));
             }
@@ -220,11 +230,27 @@ fn clean(a: CleanArgs) -> i32 {
         Ok(f) => f,
         Err(e) => return fail(e),
     };
+    let encoding = match a
+        .encoding
+        .as_deref()
+        .map(|l| (l, ungarble::input::encoding_for_label(l)))
+    {
+        None => None,
+        Some((_, Some(e))) => Some(e),
+        Some((l, None)) => {
+            return fail(format!(
+                "unknown --encoding {l:?} (try utf-8, windows-1252, latin1, utf-16le)"
+            ))
+        }
+    };
     let opts = BatchOptions {
         out: out.clone(),
         jobs,
         progress: !a.no_progress,
         filter,
+        encoding,
+        keep_encoding: a.keep_encoding,
+        max_file_size: a.max_file_size,
     };
     let result = match clean_batch(&engine, &a.inputs, &opts) {
         Ok(r) => r,
@@ -292,7 +318,9 @@ fn check(a: CheckArgs) -> i32 {
                             let _ = writeln!(so, "{l}");
                         }
                     }
-                    Format::Json => json_docs.push(file_report_json(rel, o, engine.apply(), &[])),
+                    Format::Json => {
+                        json_docs.push(file_report_json(rel, o, engine.apply(), "", &[]))
+                    }
                 }
             }
             Err(e) => {

@@ -74,6 +74,8 @@ pub enum Kind {
     Fact,
     /// Sentences omitted from or added to the source.
     Coverage,
+    /// Mojibake, invisible and control characters.
+    Encoding,
 }
 
 impl Kind {
@@ -88,6 +90,7 @@ impl Kind {
             Kind::Misquote => "misquote",
             Kind::Fact => "fact",
             Kind::Coverage => "coverage",
+            Kind::Encoding => "encoding",
         }
     }
 
@@ -102,6 +105,7 @@ impl Kind {
             "misquote" => Kind::Misquote,
             "fact" => Kind::Fact,
             "coverage" => Kind::Coverage,
+            "encoding" => Kind::Encoding,
             _ => return None,
         })
     }

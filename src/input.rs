@@ -220,34 +220,113 @@ fn walk(
 pub enum DecodeError {
     #[error("binary file (contains NUL bytes)")]
     Binary,
-    #[error(
-        "not valid UTF-8 (first invalid byte at offset {0}); legacy encodings are not supported"
-    )]
-    NotUtf8(usize),
-    #[error("UTF-16 text is not supported; convert it to UTF-8")]
-    Utf16,
+    #[error("not valid {0} (malformed byte sequence)")]
+    Malformed(&'static str),
 }
 
-/// Decodes a file's bytes. UTF-8 is taken as it is (a byte-order mark stays part of the
-/// text, so the cleaned file keeps it byte for byte).
-pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(DecodeError::Utf16);
+/// Decoded text and how it was encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static encoding_rs::Encoding,
+    /// The encoding was guessed from the bytes (no BOM, not UTF-8).
+    pub detected: bool,
+    /// A UTF-16 byte-order mark was removed (a UTF-8 one stays part of the text).
+    pub utf16_bom: bool,
+}
+
+impl Decoded {
+    /// "UTF-8", "windows-1252 (detected)", "UTF-16LE (BOM)".
+    pub fn describe(&self) -> String {
+        let mut s = self.encoding.name().to_string();
+        if self.detected {
+            s.push_str(" (detected)");
+        }
+        if self.utf16_bom {
+            s.push_str(" (BOM)");
+        }
+        s
     }
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
-        return Err(DecodeError::Binary);
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => {
-            if bytes.contains(&0) {
-                Err(DecodeError::Binary)
-            } else {
-                Err(DecodeError::NotUtf8(e.valid_up_to()))
+
+    /// `text` encoded back into this encoding, or `None` when it has characters the
+    /// encoding cannot represent (a repair may have inserted one).
+    pub fn encode_like(&self, text: &str) -> Option<Vec<u8>> {
+        use encoding_rs::{UTF_16BE, UTF_16LE, UTF_8};
+        if self.encoding == UTF_8 {
+            return Some(text.as_bytes().to_vec());
+        }
+        if self.encoding == UTF_16LE || self.encoding == UTF_16BE {
+            let le = self.encoding == UTF_16LE;
+            let mut out = Vec::with_capacity(text.len() * 2 + 2);
+            if self.utf16_bom {
+                out.extend_from_slice(if le { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
             }
+            for u in text.encode_utf16() {
+                out.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+            }
+            return Some(out);
+        }
+        let (bytes, _, unmappable) = self.encoding.encode(text);
+        (!unmappable).then(|| bytes.into_owned())
+    }
+}
+
+/// Looks up an encoding by a WHATWG label ("utf-8", "latin1", "windows-1252", "utf-16le").
+pub fn encoding_for_label(label: &str) -> Option<&'static encoding_rs::Encoding> {
+    encoding_rs::Encoding::for_label(label.trim().as_bytes())
+}
+
+/// Decodes a file's bytes: a UTF-16 byte-order mark decides UTF-16; valid UTF-8 is taken
+/// as it is (a UTF-8 BOM stays part of the text, so the cleaned file keeps it byte for
+/// byte); anything else is decoded with the legacy encoding `chardetng` detects
+/// (Windows-1252 for most Western text). `forced` (`--encoding`) skips detection.
+pub fn decode_with(
+    bytes: &[u8],
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<Decoded, DecodeError> {
+    use encoding_rs::{UTF_16BE, UTF_16LE, UTF_8};
+    let done = |text: String, encoding, detected, utf16_bom| Decoded {
+        text,
+        encoding,
+        detected,
+        utf16_bom,
+    };
+    let strict = |enc: &'static encoding_rs::Encoding, b: &[u8]| -> Result<String, DecodeError> {
+        enc.decode_without_bom_handling_and_without_replacement(b)
+            .map(|c| c.into_owned())
+            .ok_or(DecodeError::Malformed(enc.name()))
+    };
+    if let Some(enc) = forced {
+        if enc == UTF_16LE || enc == UTF_16BE {
+            let bom = encoding_rs::Encoding::for_bom(bytes).is_some_and(|(e, _)| e == enc);
+            let body = if bom { &bytes[2..] } else { bytes };
+            return Ok(done(strict(enc, body)?, enc, false, bom));
+        }
+        return Ok(done(strict(enc, bytes)?, enc, false, false));
+    }
+    if let Some((enc, len)) = encoding_rs::Encoding::for_bom(bytes) {
+        if enc != UTF_8 {
+            return Ok(done(strict(enc, &bytes[len..])?, enc, false, true));
         }
     }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err(DecodeError::Binary);
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(done(s.to_string(), UTF_8, false, false));
+    }
+    if bytes.contains(&0) {
+        return Err(DecodeError::Binary);
+    }
+    let mut det = chardetng::EncodingDetector::new();
+    det.feed(bytes, true);
+    let enc = det.guess(None, false);
+    Ok(done(strict(enc, bytes)?, enc, true, false))
+}
+
+/// [`decode_with`] without a forced encoding, returning only the text.
+pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    decode_with(bytes, None).map(|d| d.text)
 }
 
 #[cfg(test)]
@@ -259,7 +338,21 @@ mod tests {
         assert_eq!(decode(b"hi").unwrap(), "hi");
         assert_eq!(decode(b"\xEF\xBB\xBFhi").unwrap(), "\u{feff}hi");
         assert_eq!(decode(b"a\0b"), Err(DecodeError::Binary));
-        assert_eq!(decode(b"caf\xe9"), Err(DecodeError::NotUtf8(3)));
-        assert_eq!(decode(b"\xff\xfeh\0"), Err(DecodeError::Utf16));
+        let d = decode_with(b"caf\xe9 au lait, d\x92accord", None).unwrap();
+        assert_eq!(d.text, "caf\u{e9} au lait, d\u{2019}accord");
+        assert_eq!(d.describe(), "windows-1252 (detected)");
+        assert_eq!(
+            d.encode_like(&d.text).unwrap(),
+            b"caf\xe9 au lait, d\x92accord"
+        );
+        let d = decode_with(b"\xff\xfeh\0i\0", None).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.describe().as_str()),
+            ("hi", "UTF-16LE (BOM)")
+        );
+        assert_eq!(d.encode_like("hi").unwrap(), b"\xff\xfeh\0i\0");
+        let d = decode_with(b"\xe9t\xe9", encoding_for_label("latin1")).unwrap();
+        assert_eq!(d.text, "\u{e9}t\u{e9}");
+        assert!(decode_with(b"\xff", encoding_for_label("utf-8")).is_err());
     }
 }

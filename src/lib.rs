@@ -127,6 +127,7 @@ impl EngineBuilder {
         let dictionaries = Arc::new(DictionarySet::load(&sources)?);
         let junk = detectors::Junk::builtin()?;
         let detectors: Vec<Box<dyn Detector>> = vec![
+            Box::new(detectors::EncodingDamage),
             Box::new(detectors::Typography::new()),
             Box::new(junk),
             Box::new(detectors::DictionaryDetector::new(Arc::clone(

@@ -470,7 +470,13 @@ impl Resolver {
                     (None, None) => (Status::Flagged, None),
                 };
                 let key = (f.rule, span);
-                if let Some(&j) = index.get(&key) {
+                // A re-detection of something not yet fixed is the same finding; after a
+                // fix was applied there, a new finding is new work (doubly damaged text).
+                let earlier = index
+                    .get(&key)
+                    .copied()
+                    .filter(|&j| records[j].status != Status::Applied);
+                if let Some(j) = earlier {
                     // Already reported in an earlier pass: only record a later success.
                     if status == Status::Applied && records[j].status != Status::Applied {
                         records[j].status = Status::Applied;

@@ -1,11 +1,13 @@
 //! The detectors. Each one is built once, shared by all threads, and only reports.
 
 pub mod dictionary;
+pub mod encoding;
 pub mod junk;
 pub mod source;
 pub mod typography;
 
 pub use dictionary::DictionaryDetector;
+pub use encoding::EncodingDamage;
 pub use junk::Junk;
 pub use source::SourceAlignment;
 pub use typography::Typography;
@@ -15,6 +17,9 @@ use crate::finding::Rule;
 /// Every rule ungarble knows, in code order, for `ungarble rules` and the docs.
 pub fn all_rules() -> Vec<&'static Rule> {
     vec![
+        &encoding::MOJIBAKE,
+        &encoding::INVISIBLE,
+        &encoding::CONTROL,
         &typography::SPACE_BEFORE_PUNCTUATION,
         &typography::SPACED_COMPOUND_DASH,
         &typography::SPACE_RUN,

@@ -72,6 +72,8 @@ impl Counts {
 pub struct FileReport<'a> {
     pub version: u32,
     pub path: &'a str,
+    /// How the input was decoded ("UTF-8", "windows-1252 (detected)", "UTF-16LE (BOM)").
+    pub encoding: &'a str,
     pub bytes: usize,
     pub apply: &'static str,
     pub changed: bool,
@@ -94,6 +96,7 @@ pub fn file_report_json(
     path: &str,
     outcome: &Outcome,
     apply: Applicability,
+    encoding: &str,
     warnings: &[String],
 ) -> String {
     let doc = Document::new(outcome.original.clone());
@@ -113,6 +116,7 @@ pub fn file_report_json(
     let r = FileReport {
         version: REPORT_VERSION,
         path,
+        encoding,
         bytes: outcome.original.len(),
         apply: apply.as_str(),
         changed: outcome.changed(),
@@ -137,6 +141,8 @@ pub struct FileSummary {
     pub path: String,
     /// `changed`, `unchanged` or `error`.
     pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
     pub bytes: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spin_score: Option<f64>,

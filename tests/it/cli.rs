@@ -30,7 +30,19 @@ fn messy_batch() -> (tempfile::TempDir, PathBuf) {
     std::fs::write(input.join("sub/nested.txt"), "Clean text.\n").unwrap();
     std::fs::write(input.join("empty.txt"), "").unwrap();
     std::fs::write(input.join("binary.bin"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
-    std::fs::write(input.join("latin1.txt"), b"caf\xe9 au lait\n").unwrap();
+    std::fs::write(input.join("latin1.txt"), b"caf\xe9 au lait , d\x92accord\n").unwrap();
+    std::fs::write(input.join("utf16.txt"), b"\xff\xfeh\0i\0 \0.\0").unwrap();
+    std::fs::write(
+        input.join("mojibake.txt"),
+        "They donâ€™t agree , she said.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("invisible.txt"),
+        "sanc\u{ad}tions and con\u{200b}trols\r\n",
+    )
+    .unwrap();
+    std::fs::write(input.join("huge.txt"), "x".repeat(5000)).unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink(input.join("missing.txt"), input.join("dangling.txt")).unwrap();
     (dir, input)
@@ -40,13 +52,21 @@ fn messy_batch() -> (tempfile::TempDir, PathBuf) {
 fn a_messy_batch_reports_each_problem_and_cleans_the_rest() {
     let (dir, input) = messy_batch();
     let out = dir.path().join("out");
-    let o = run(&["clean", s(&input), "--out", s(&out)]);
+    let o = run(&[
+        "clean",
+        s(&input),
+        "--out",
+        s(&out),
+        "--max-file-size",
+        "4096",
+    ]);
     assert_eq!(o.status.code(), Some(2), "{o:?}");
     let stderr = String::from_utf8_lossy(&o.stderr);
     for (name, reason) in [
         ("binary.bin", "binary file"),
-        ("latin1.txt", "not valid UTF-8"),
+        ("huge.txt", "more than --max-file-size 4096"),
         ("dangling.txt", "dangling symbolic link"),
+        ("latin1.txt", "decoded as windows-1252 (detected)"),
     ] {
         assert!(
             stderr
@@ -59,6 +79,28 @@ fn a_messy_batch_reports_each_problem_and_cleans_the_rest() {
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["totals"]["errors"], 3, "{summary:#}");
+    // Legacy and UTF-16 files are decoded, cleaned and written as UTF-8.
+    assert_eq!(
+        std::fs::read_to_string(out.join("clean/latin1.txt")).unwrap(),
+        "café au lait, d’accord\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("clean/utf16.txt")).unwrap(),
+        "hi."
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("clean/mojibake.txt")).unwrap(),
+        "They don’t agree, she said.\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("clean/invisible.txt")).unwrap(),
+        "sanctions and controls\r\n"
+    );
+    let latin: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("reports/latin1.txt.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(latin["encoding"], "windows-1252 (detected)");
     let reasons: Vec<String> = summary["errors"]
         .as_array()
         .unwrap()
@@ -93,6 +135,52 @@ fn a_messy_batch_reports_each_problem_and_cleans_the_rest() {
     assert_eq!(
         std::fs::read_to_string(input.join("good.txt")).unwrap(),
         "It was far – reaching , they said .\n"
+    );
+}
+
+#[test]
+fn keep_encoding_writes_the_input_encoding_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("a.txt"), b"caf\xe9 , cr\xe8me\n").unwrap();
+    std::fs::write(input.join("b.txt"), b"\xfe\xff\0h\0i\0 \0.").unwrap();
+    let out = dir.path().join("out");
+    let o = run(&["clean", s(&input), "--out", s(&out), "--keep-encoding"]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(
+        std::fs::read(out.join("clean/a.txt")).unwrap(),
+        b"caf\xe9, cr\xe8me\n"
+    );
+    assert_eq!(
+        std::fs::read(out.join("clean/b.txt")).unwrap(),
+        b"\xfe\xff\0h\0i\0."
+    );
+    let o = run(&[
+        "clean",
+        s(&input),
+        "--out",
+        s(&dir.path().join("o2")),
+        "--encoding",
+        "latin1",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("o2/clean/a.txt")).unwrap(),
+        "café, crème\n"
+    );
+    assert_eq!(
+        run(&[
+            "clean",
+            s(&input),
+            "--out",
+            "/tmp/never",
+            "--encoding",
+            "klingon"
+        ])
+        .status
+        .code(),
+        Some(2)
     );
 }
 
