@@ -32,6 +32,47 @@ pub struct BatchOptions {
     pub keep_encoding: bool,
     /// Skip files larger than this many bytes (`--max-file-size`).
     pub max_file_size: Option<u64>,
+    /// Also overwrite each changed input with its cleaned text (`--in-place`), after its
+    /// outcome verified, atomically, keeping a backup.
+    pub in_place: Option<InPlace>,
+}
+
+/// Where `--in-place` keeps the originals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InPlace {
+    /// `<input>.orig` next to each input.
+    Suffix,
+    /// `<dir>/<relative path>`.
+    BackupDir(PathBuf),
+}
+
+impl InPlace {
+    fn backup_path(&self, file: &InputFile) -> PathBuf {
+        match self {
+            InPlace::Suffix => {
+                let mut p = file.path.clone().into_os_string();
+                p.push(".orig");
+                PathBuf::from(p)
+            }
+            InPlace::BackupDir(d) => d.join(&file.rel),
+        }
+    }
+}
+
+/// Backs up `file` and replaces it with `cleaned` (atomically: a reader sees either the old
+/// or the new file, and the backup exists before the input changes).
+fn write_in_place(file: &InputFile, cleaned: &[u8], how: &InPlace) -> Result<(), String> {
+    let backup = how.backup_path(file);
+    if backup.exists() {
+        return Err(format!(
+            "not overwritten: the backup {} already exists",
+            backup.display()
+        ));
+    }
+    let original = std::fs::read(&file.path).map_err(|e| format!("cannot re-read: {e}"))?;
+    write_atomic(&backup, &original)
+        .map_err(|e| format!("cannot write backup {}: {e}", backup.display()))?;
+    write_atomic(&file.path, cleaned).map_err(|e| format!("cannot overwrite: {e}"))
 }
 
 impl BatchOptions {
@@ -45,6 +86,7 @@ impl BatchOptions {
             encoding: None,
             keep_encoding: false,
             max_file_size: None,
+            in_place: None,
         }
     }
 }
@@ -311,6 +353,14 @@ fn process_file(engine: &Engine, file: &InputFile, opts: &BatchOptions) -> FileS
         outcome.cleaned.as_bytes().to_vec()
     };
     let encoding = decoded.describe();
+    if let Some(how) = &opts.in_place {
+        // Only a changed file whose outcome verified is ever overwritten.
+        if outcome.changed() && outcome.problems.is_empty() {
+            if let Err(reason) = write_in_place(file, &cleaned_bytes, how) {
+                return error_summary(rel, reason);
+            }
+        }
+    }
     if let Err(reason) = write_outputs(
         engine,
         &rel,

@@ -89,6 +89,13 @@ struct CleanArgs {
     /// Skip (and report) files larger than this many bytes.
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
+    /// Also overwrite each changed input with its cleaned text, atomically and only after
+    /// its edit log verified, keeping the original as `<file>.orig` (or in --backup-dir).
+    #[arg(long)]
+    in_place: bool,
+    /// With --in-place: keep originals under this folder (same relative paths).
+    #[arg(long, value_name = "DIR", requires = "in_place")]
+    backup_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -251,6 +258,10 @@ fn clean(a: CleanArgs) -> i32 {
         encoding,
         keep_encoding: a.keep_encoding,
         max_file_size: a.max_file_size,
+        in_place: a.in_place.then(|| match a.backup_dir {
+            Some(d) => ungarble::batch::InPlace::BackupDir(d),
+            None => ungarble::batch::InPlace::Suffix,
+        }),
     };
     let result = match clean_batch(&engine, &a.inputs, &opts) {
         Ok(r) => r,

@@ -139,6 +139,80 @@ fn a_messy_batch_reports_each_problem_and_cleans_the_rest() {
 }
 
 #[test]
+fn in_place_overwrites_changed_inputs_with_a_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("a.txt"), "Damaged , text .\n").unwrap();
+    std::fs::write(input.join("b.txt"), "Clean text.\n").unwrap();
+    let out = dir.path().join("out");
+    let o = run(&[
+        "clean",
+        s(&input),
+        "--glob",
+        "*.txt",
+        "--out",
+        s(&out),
+        "--in-place",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(
+        std::fs::read_to_string(input.join("a.txt")).unwrap(),
+        "Damaged, text.\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(input.join("a.txt.orig")).unwrap(),
+        "Damaged , text .\n"
+    );
+    // Unchanged files are neither rewritten nor backed up.
+    assert!(!input.join("b.txt.orig").exists());
+    // A second run finds an existing backup for nothing (a.txt is clean now) and succeeds;
+    // an existing backup blocks an overwrite instead of being clobbered.
+    std::fs::write(input.join("a.txt"), "Again , damaged.\n").unwrap();
+    let o = run(&[
+        "clean",
+        s(&input),
+        "--glob",
+        "*.txt",
+        "--out",
+        s(&out),
+        "--in-place",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("backup"));
+    assert_eq!(
+        std::fs::read_to_string(input.join("a.txt")).unwrap(),
+        "Again , damaged.\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(input.join("a.txt.orig")).unwrap(),
+        "Damaged , text .\n"
+    );
+    // --backup-dir keeps originals elsewhere.
+    let backups = dir.path().join("backups");
+    let o = run(&[
+        "clean",
+        s(&input),
+        "--glob",
+        "*.txt",
+        "--out",
+        s(&out),
+        "--in-place",
+        "--backup-dir",
+        s(&backups),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(
+        std::fs::read_to_string(backups.join("a.txt")).unwrap(),
+        "Again , damaged.\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(input.join("a.txt")).unwrap(),
+        "Again, damaged.\n"
+    );
+}
+
+#[test]
 fn keep_encoding_writes_the_input_encoding_back() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
