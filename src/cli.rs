@@ -258,7 +258,7 @@ fn clean(a: CleanArgs) -> i32 {
         encoding,
         keep_encoding: a.keep_encoding,
         max_file_size: a.max_file_size,
-        in_place: a.in_place.then(|| match a.backup_dir {
+        in_place: a.in_place.then_some(match a.backup_dir {
             Some(d) => ungarble::batch::InPlace::BackupDir(d),
             None => ungarble::batch::InPlace::Suffix,
         }),
