@@ -17,10 +17,17 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// A batch with one good file, one nested file, and every kind of problem file.
-fn messy_batch() -> (tempfile::TempDir, PathBuf) {
+/// A temporary folder with an empty `in/` input folder inside it.
+fn input_dir() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    (dir, input)
+}
+
+/// A batch with one good file, one nested file, and every kind of problem file.
+fn messy_batch() -> (tempfile::TempDir, PathBuf) {
+    let (dir, input) = input_dir();
     std::fs::create_dir_all(input.join("sub")).unwrap();
     std::fs::write(
         input.join("good.txt"),
@@ -140,9 +147,7 @@ fn a_messy_batch_reports_each_problem_and_cleans_the_rest() {
 
 #[test]
 fn in_place_overwrites_changed_inputs_with_a_backup() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir_all(&input).unwrap();
+    let (dir, input) = input_dir();
     std::fs::write(input.join("a.txt"), "Damaged , text .\n").unwrap();
     std::fs::write(input.join("b.txt"), "Clean text.\n").unwrap();
     let out = dir.path().join("out");
@@ -214,9 +219,7 @@ fn in_place_overwrites_changed_inputs_with_a_backup() {
 
 #[test]
 fn keep_encoding_writes_the_input_encoding_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir_all(&input).unwrap();
+    let (dir, input) = input_dir();
     std::fs::write(input.join("a.txt"), b"caf\xe9 , cr\xe8me\n").unwrap();
     std::fs::write(input.join("b.txt"), b"\xfe\xff\0h\0i\0 \0.").unwrap();
     let out = dir.path().join("out");
@@ -385,9 +388,7 @@ fn refuses_an_output_folder_inside_an_input_folder() {
 
 #[test]
 fn refuses_a_foreign_non_empty_output_folder_but_reuses_its_own() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir_all(&input).unwrap();
+    let (dir, input) = input_dir();
     std::fs::write(input.join("a.txt"), "x .\n").unwrap();
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
@@ -443,9 +444,7 @@ fn rules_are_listed_with_docs() {
 
 #[test]
 fn review_level_applies_more() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir_all(&input).unwrap();
+    let (dir, input) = input_dir();
     std::fs::write(
         input.join("a.txt"),
         "Title line\n\nA repeated body line\nA repeated body line\n",
