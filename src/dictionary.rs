@@ -1,20 +1,19 @@
 //! Phrase dictionaries: loading, validation and the compiled matcher.
 //!
-//! The format is documented in `dictionaries/README.md`. Every entry of every loaded file
-//! is compiled into **one** Aho-Corasick automaton at load time; matching a document is one
-//! pass of that automaton plus cheap local checks (word boundaries, the tokens right before
-//! and after, document cues looked up with a second automaton only when an entry needs
-//! them).
+//! The format is documented in `dictionaries/README.md`. Every phrase of every loaded file
+//! is compiled into **one** word-keyed [`PhraseIndex`] at load time; matching a document is
+//! one word-by-word pass over it (which also notes the document cues present) plus cheap
+//! local checks on the tokens right before and after each match.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
-use crate::document::{normalize_token, on_word_boundaries, token_matches, tokens, Token};
+use crate::document::{normalize_token, tokens, NormToken};
 use crate::finding::{Applicability, Kind};
+use crate::phrase::PhraseIndex;
 
 /// The dictionaries embedded in the binary: `(file name, contents)`, sorted by name.
 pub const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_dicts.rs"));
@@ -119,6 +118,8 @@ pub struct Entry {
     not_cues: Vec<usize>,
     /// The most tokens any `prev`/`not_prev` phrase has.
     prev_len: usize,
+    /// The most tokens any `next`/`not_next` phrase has.
+    next_len: usize,
 }
 
 impl Entry {
@@ -136,14 +137,56 @@ pub struct DictMatch {
     pub entry: usize,
 }
 
-/// All loaded entries and their compiled automata.
+/// The phrase occurrences and cues of one document, before context checks.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    hits: Vec<DictMatch>,
+    cues: Vec<bool>,
+}
+
+impl Scan {
+    /// Every phrase occurrence found, before context checks.
+    pub fn hits(&self) -> &[DictMatch] {
+        &self.hits
+    }
+
+    /// Is there an occurrence of some entry for which `wanted` holds?
+    pub fn any(&self, set: &DictionarySet, wanted: impl Fn(&Entry) -> bool) -> bool {
+        self.hits.iter().any(|m| wanted(&set.entries[m.entry]))
+    }
+
+    /// The context-valid matches of the entries for which `wanted` holds, sorted by
+    /// position (overlapping; the caller chooses).
+    pub fn valid(
+        &self,
+        set: &DictionarySet,
+        text: &str,
+        wanted: impl Fn(&Entry) -> bool,
+    ) -> Vec<DictMatch> {
+        let mut out: Vec<DictMatch> = self
+            .hits
+            .iter()
+            .copied()
+            .filter(|m| {
+                let e = &set.entries[m.entry];
+                wanted(e) && set.context_ok(text, m.start, m.end, e, &self.cues)
+            })
+            .collect();
+        out.sort_by_key(|m| (m.start, m.end, m.entry));
+        out.dedup();
+        out
+    }
+}
+
+/// All loaded entries and their compiled matcher.
 #[derive(Debug, Clone)]
 pub struct DictionarySet {
     entries: Vec<Entry>,
     pattern_entry: Vec<u32>,
-    automaton: Option<AhoCorasick>,
-    cue_automaton: Option<AhoCorasick>,
-    /// Cue automaton pattern → cue id (a cue has one pattern per apostrophe variant).
+    /// Entry phrases (patterns `0..pattern_entry.len()`) followed by cue phrases.
+    index: PhraseIndex,
+    /// Cue pattern (counted from the first cue pattern) → cue id (a cue has one pattern per
+    /// apostrophe variant).
     cue_pattern_map: Vec<u32>,
     cue_count: usize,
 }
@@ -153,12 +196,23 @@ fn phrase_key(p: &str) -> String {
     p.to_ascii_lowercase().replace('\u{2019}', "'")
 }
 
-fn line_of(src: &str, offset: usize) -> usize {
-    src[..offset.min(src.len())]
-        .bytes()
-        .filter(|&b| b == b'\n')
-        .count()
-        + 1
+/// Line numbers of byte offsets in one file (the newline positions found once).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(src: &str) -> Lines {
+        Lines(
+            src.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&nl| nl < offset) + 1
+    }
 }
 
 fn phrase_problem(p: &str) -> Option<&'static str> {
@@ -241,7 +295,7 @@ impl DictionarySet {
             let raw: RawFile = match toml::from_str(src) {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.span().map_or(0, |s| line_of(src, s.start));
+                    let line = e.span().map_or(0, |s| Lines::new(src).line_of(s.start));
                     problems.push(err(line, e.message().to_string()));
                     continue;
                 }
@@ -267,8 +321,9 @@ impl DictionarySet {
                     continue;
                 }
             };
+            let lines = Lines::new(src);
             for spanned in raw.entry {
-                let line = line_of(src, spanned.span().start);
+                let line = lines.line_of(spanned.span().start);
                 let r = spanned.into_inner();
                 let mut bad = |m: String| problems.push(err(line, m));
                 if r.find.is_empty() {
@@ -287,6 +342,13 @@ impl DictionarySet {
                 for p in r.find.iter().chain(&replace) {
                     if let Some(m) = phrase_problem(p) {
                         bad(format!("{m}: \"{p}\""));
+                        ok = false;
+                    }
+                }
+                // Phrases and cues are keyed by their first word (see `phrase`).
+                for p in r.find.iter().chain(&r.cues).chain(&r.not_cues) {
+                    if p.chars().next().is_some_and(|c| !c.is_alphanumeric()) {
+                        bad(format!("phrase must begin with a letter or digit: \"{p}\""));
                         ok = false;
                     }
                 }
@@ -368,6 +430,19 @@ impl DictionarySet {
                     .map(Vec::len)
                     .max()
                     .unwrap_or(0);
+                let next_len = next
+                    .iter()
+                    .chain(&not_next)
+                    .map(Vec::len)
+                    .max()
+                    .unwrap_or(0);
+                if prev_len.max(next_len) > MAX_CONTEXT {
+                    bad(format!(
+                        "a context phrase has {} tokens; at most {MAX_CONTEXT} are looked at",
+                        prev_len.max(next_len)
+                    ));
+                    continue;
+                }
                 entries.push(Entry {
                     id: format!("{}:{}", raw.family, r.find[0].to_ascii_lowercase()),
                     family: raw.family.clone(),
@@ -388,6 +463,7 @@ impl DictionarySet {
                     cues,
                     not_cues,
                     prev_len,
+                    next_len,
                 });
             }
         }
@@ -405,34 +481,16 @@ impl DictionarySet {
                 }
             }
         }
-        let build = |pats: &[String]| -> Option<AhoCorasick> {
-            if pats.is_empty() {
-                return None;
-            }
-            // Standard semantics so that overlapping matches can all be seen: the
-            // longest-wins choice happens after context checks, not inside the automaton,
-            // so a long phrase whose context fails does not hide a shorter valid one.
-            // The prefilter is off: with thousands of case-insensitive phrases nearly every
-            // letter is a candidate start, and restarting the DFA at each candidate halves
-            // throughput (measured with the stage benchmarks).
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .ascii_case_insensitive(true)
-                    .prefilter(false)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(pats)
-                    .expect("dictionary automaton builds"),
-            )
-        };
+        // Every `find` phrase begins with a letter or digit (checked above), so all are
+        // keyable. Matches are all reported, overlapping ones included: the longest-wins
+        // choice happens after context checks, so a long phrase whose context fails does not
+        // hide a shorter valid one.
+        // Cue phrases join the same index, so one scan finds matches and cues together.
+        let mut all = patterns;
+        all.extend(cue_phrases.iter().flat_map(|c| pattern_variants(c)));
+        let index = PhraseIndex::new(&all).expect("find and cue phrases begin with a word");
         let set = DictionarySet {
-            automaton: build(&patterns),
-            cue_automaton: build(
-                &cue_phrases
-                    .iter()
-                    .flat_map(|c| pattern_variants(c))
-                    .collect::<Vec<_>>(),
-            ),
+            index,
             cue_count: cue_phrases.len(),
             cue_pattern_map: Vec::new(),
             pattern_entry,
@@ -460,7 +518,7 @@ impl DictionarySet {
         let mut problems = Vec::new();
         for e in self.entries.iter().filter(|e| e.applies()) {
             let r = &e.replace[0];
-            for m in self.raw_matches(r, &CueState::AllPresent) {
+            for m in self.raw_matches(r, true) {
                 let other = &self.entries[m.entry];
                 problems.push(DictProblem {
                     file: e.file.clone(),
@@ -491,47 +549,76 @@ impl DictionarySet {
 
     /// Every context-valid match in `text` (overlapping; the caller chooses).
     pub fn matches(&self, text: &str) -> Vec<DictMatch> {
-        self.raw_matches(text, &CueState::Lazy(std::cell::OnceCell::new()))
+        self.scan(text).valid(self, text, |_| true)
     }
 
-    fn raw_matches(&self, text: &str, cues: &CueState) -> Vec<DictMatch> {
-        let Some(ac) = &self.automaton else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for m in ac.find_overlapping_iter(text) {
-            let (start, end) = (m.start(), m.end());
-            if !on_word_boundaries(text, start, end) {
-                continue;
-            }
-            let entry = self.pattern_entry[m.pattern().as_usize()] as usize;
-            if self.context_ok(text, start, end, &self.entries[entry], cues) {
-                out.push(DictMatch { start, end, entry });
-            }
-        }
-        out.sort_by_key(|m| (m.start, m.end, m.entry));
-        out.dedup();
-        out
+    /// One pass over `text`: every phrase occurrence (context not yet checked) and the
+    /// document cues present. Checking context is left to [`Scan::valid`], so a caller can
+    /// skip entries it will not use (weak entries in a document that is not spun).
+    pub fn scan(&self, text: &str) -> Scan {
+        self.scan_with(text, false)
     }
 
-    fn context_ok(&self, text: &str, start: usize, end: usize, e: &Entry, cues: &CueState) -> bool {
-        if !e.cues.is_empty() || !e.not_cues.is_empty() {
-            let present = |c: &usize| cues.present(self, text, *c);
-            if !e.cues.is_empty() && !e.cues.iter().any(present) {
+    /// `all_cues` treats every cue as present (for checking repairs, which have no
+    /// document).
+    fn scan_with(&self, text: &str, all_cues: bool) -> Scan {
+        let n = self.pattern_entry.len();
+        let mut hits = Vec::new();
+        let mut cues = vec![all_cues; self.cue_count];
+        self.index.for_each_match(text, |start, end, pattern| {
+            if pattern < n {
+                hits.push(DictMatch {
+                    start,
+                    end,
+                    entry: self.pattern_entry[pattern] as usize,
+                });
+            } else {
+                cues[self.cue_pattern_map[pattern - n] as usize] = true;
+            }
+        });
+        Scan { hits, cues }
+    }
+
+    fn raw_matches(&self, text: &str, all_cues: bool) -> Vec<DictMatch> {
+        self.scan_with(text, all_cues).valid(self, text, |_| true)
+    }
+
+    fn context_ok(&self, text: &str, start: usize, end: usize, e: &Entry, cues: &[bool]) -> bool {
+        // Cheapest test first: the tokens after the match (a forward scan), then the tokens
+        // before it (a short window), then document cues (already known).
+        if e.next_len > 0 {
+            // Tokenise once; each alternative is compared with the same tokens.
+            let mut buf = [NormToken::default(); MAX_CONTEXT];
+            let mut have = 0;
+            for t in tokens(&text[end..]).take(e.next_len) {
+                buf[have] = NormToken::new(t.text);
+                have += 1;
+            }
+            let after = &buf[..have];
+            let starts_with = |p: &Vec<String>| {
+                p.len() <= after.len() && after.iter().zip(p).all(|(t, w)| t.matches(w))
+            };
+            if !e.next.is_empty() && !e.next.iter().any(starts_with) {
                 return false;
             }
-            if e.not_cues.iter().any(present) {
+            if e.not_next.iter().any(starts_with) {
                 return false;
             }
         }
         if e.prev_len > 0 {
-            let before = tokens_before(text, start, e.prev_len);
+            let mut ring = [""; MAX_CONTEXT];
+            let raw = tokens_before(text, start, e.prev_len, &mut ring);
+            let mut buf = [NormToken::default(); MAX_CONTEXT];
+            for (b, t) in buf.iter_mut().zip(raw) {
+                *b = NormToken::new(t);
+            }
+            let before = &buf[..raw.len()];
             let ends_with = |p: &Vec<String>| {
                 p.len() <= before.len()
                     && before[before.len() - p.len()..]
                         .iter()
                         .zip(p)
-                        .all(|(t, w)| token_matches(t.text, w))
+                        .all(|(t, w)| t.matches(w))
             };
             if !e.prev.is_empty() && !e.prev.iter().any(ends_with) {
                 return false;
@@ -540,22 +627,12 @@ impl DictionarySet {
                 return false;
             }
         }
-        if !e.next.is_empty() || !e.not_next.is_empty() {
-            let n = e
-                .next
-                .iter()
-                .chain(&e.not_next)
-                .map(Vec::len)
-                .max()
-                .unwrap_or(0);
-            let after: Vec<Token> = tokens(&text[end..]).take(n).collect();
-            let starts_with = |p: &Vec<String>| {
-                p.len() <= after.len() && after.iter().zip(p).all(|(t, w)| token_matches(t.text, w))
-            };
-            if !e.next.is_empty() && !e.next.iter().any(starts_with) {
+        if !e.cues.is_empty() || !e.not_cues.is_empty() {
+            let present = |c: &usize| cues[*c];
+            if !e.cues.is_empty() && !e.cues.iter().any(present) {
                 return false;
             }
-            if e.not_next.iter().any(starts_with) {
+            if e.not_cues.iter().any(present) {
                 return false;
             }
         }
@@ -579,33 +656,18 @@ pub fn default_applicability(kind: Kind) -> Applicability {
     }
 }
 
-/// Which cue phrases a document contains, computed on first need.
-enum CueState {
-    AllPresent,
-    Lazy(std::cell::OnceCell<Vec<bool>>),
-}
+/// The most tokens a context phrase (`prev`, `next`…) may have (checked at load).
+const MAX_CONTEXT: usize = 8;
 
-impl CueState {
-    fn present(&self, set: &DictionarySet, text: &str, cue: usize) -> bool {
-        match self {
-            CueState::AllPresent => true,
-            CueState::Lazy(cell) => cell.get_or_init(|| {
-                let mut v = vec![false; set.cue_count];
-                if let Some(ac) = &set.cue_automaton {
-                    for m in ac.find_overlapping_iter(text) {
-                        if on_word_boundaries(text, m.start(), m.end()) {
-                            v[set.cue_pattern_map[m.pattern().as_usize()] as usize] = true;
-                        }
-                    }
-                }
-                v
-            })[cue],
-        }
-    }
-}
-
-/// Up to `n` tokens right before `pos`, looking back through a bounded window.
-fn tokens_before(text: &str, pos: usize, n: usize) -> Vec<Token<'_>> {
+/// Up to `n` (≤ [`MAX_CONTEXT`]) tokens right before `pos`, in text order, looking back
+/// through a bounded window; `buf` holds them, so nothing is allocated per match.
+fn tokens_before<'a, 'b>(
+    text: &'a str,
+    pos: usize,
+    n: usize,
+    buf: &'b mut [&'a str; MAX_CONTEXT],
+) -> &'b [&'a str] {
+    let n = n.min(MAX_CONTEXT);
     let mut from = pos.saturating_sub(64 * n.max(1));
     while !text.is_char_boundary(from) {
         from -= 1;
@@ -616,13 +678,18 @@ fn tokens_before(text: &str, pos: usize, n: usize) -> Vec<Token<'_>> {
             from += ws;
         }
     }
-    let all: Vec<Token> = tokens(&text[from..pos])
-        .map(|t| Token {
-            start: t.start + from,
-            ..t
-        })
-        .collect();
-    all[all.len().saturating_sub(n)..].to_vec()
+    // A ring of the last `n` tokens.
+    let mut count = 0usize;
+    for t in tokens(&text[from..pos]) {
+        buf[count % n.max(1)] = t.text;
+        count += 1;
+    }
+    if n == 0 {
+        return &buf[..0];
+    }
+    let have = count.min(n);
+    buf[..n].rotate_left(if count > n { count % n } else { 0 });
+    &buf[..have]
 }
 
 /// Gives `repair` the capitalisation of `matched` (see dictionaries/README.md).
@@ -751,6 +818,63 @@ tests = [["a", "b"]]
         let m = s.matches(text);
         let got: Vec<&str> = m.iter().map(|m| &text[m.start..m.end]).collect();
         assert_eq!(got, vec!["Navy help", "China’s prime chief"]);
+    }
+
+    #[test]
+    fn phrases_and_cues_must_begin_with_a_word_and_context_is_bounded() {
+        let err = set(r#"
+family = "t"
+[[entry]]
+find = ["'tis so"]
+replace = "it is so"
+tests = [["a", "b"]]
+[[entry]]
+find = ["navy help"]
+replace = "military aid"
+cues = ["-army"]
+tests = [["a", "b"]]
+[[entry]]
+find = ["yr"]
+replace = "year"
+prev = ["one two three four five six seven eight nine"]
+tests = [["a", "b"]]
+"#)
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("t.toml:3: phrase must begin with a letter or digit: \"'tis so\""),
+            "{err}"
+        );
+        assert!(
+            err.contains("t.toml:7: phrase must begin with a letter or digit: \"-army\""),
+            "{err}"
+        );
+        assert!(
+            err.contains("t.toml:12: a context phrase has 9 tokens; at most 8"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn context_lists_are_checked_with_many_alternatives() {
+        let s = set(r#"
+family = "t"
+[[entry]]
+find = ["help"]
+replace = "aid"
+prev = ["navy", "military", "u.s. navy", "foreign"]
+next = ["package", "to ukraine", "for"]
+not_next = ["desk"]
+tests = [["a", "b"]]
+"#)
+        .unwrap();
+        let hit = |t: &str| !s.matches(t).is_empty();
+        assert!(hit("more navy help package"));
+        assert!(hit("the U.S. Navy help to Ukraine"));
+        assert!(hit("Foreign help for them"));
+        assert!(!hit("navy help desk"));
+        assert!(!hit("navy help"));
+        assert!(!hit("army help package"));
     }
 
     #[test]

@@ -112,54 +112,68 @@ fn is_joiner(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '-' | '.')
 }
 
+/// The character at byte `i` of `text` (a char boundary) and its length; ASCII without
+/// decoding.
+#[inline]
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        (b as char, 1)
+    } else {
+        let c = text[i..].chars().next().expect("char boundary");
+        (c, c.len_utf8())
+    }
+}
+
 /// Tokenises `text` into words and single punctuation characters.
+///
+/// Walks bytes and decodes only non-ASCII characters: this runs over every document and
+/// around every dictionary match, so it avoids a peekable char iterator.
 pub fn tokens(text: &str) -> impl Iterator<Item = Token<'_>> + '_ {
-    let mut it = text.char_indices().peekable();
+    let n = text.len();
+    let mut i = 0;
     std::iter::from_fn(move || loop {
-        let (start, c) = it.next()?;
+        if i >= n {
+            return None;
+        }
+        let start = i;
+        let (c, len) = char_at(text, i);
+        i += len;
         if c.is_whitespace() {
             continue;
         }
         if !c.is_alphanumeric() {
             return Some(Token {
                 start,
-                text: &text[start..start + c.len_utf8()],
+                text: &text[start..i],
                 is_word: false,
             });
         }
-        let mut end = start + c.len_utf8();
         let mut has_inner_period = false;
-        loop {
-            match it.peek() {
-                Some(&(i, d)) if d.is_alphanumeric() => {
-                    end = i + d.len_utf8();
-                    it.next();
-                }
-                Some(&(i, d)) if is_joiner(d) => {
-                    let after = i + d.len_utf8();
-                    let next_alnum = text[after..]
-                        .chars()
-                        .next()
-                        .is_some_and(|n| n.is_alphanumeric());
-                    if next_alnum {
-                        has_inner_period |= d == '.';
-                        end = after;
-                        it.next();
-                    } else {
-                        // An abbreviation such as "U.S." keeps its final period.
-                        if d == '.' && has_inner_period {
-                            end = after;
-                            it.next();
-                        }
-                        break;
+        while i < n {
+            let (d, dl) = char_at(text, i);
+            if d.is_alphanumeric() {
+                i += dl;
+            } else if is_joiner(d) {
+                let after = i + dl;
+                let next_alnum = after < n && char_at(text, after).0.is_alphanumeric();
+                if next_alnum {
+                    has_inner_period |= d == '.';
+                    i = after;
+                } else {
+                    // An abbreviation such as "U.S." keeps its final period.
+                    if d == '.' && has_inner_period {
+                        i = after;
                     }
+                    break;
                 }
-                _ => break,
+            } else {
+                break;
             }
         }
         return Some(Token {
             start,
-            text: &text[start..end],
+            text: &text[start..i],
             is_word: true,
         });
     })
@@ -185,6 +199,16 @@ pub fn token_matches(token: &str, normalized: &str) -> bool {
     if token == "." {
         return normalized == ".";
     }
+    // Nearly every token is ASCII: compare bytes (same answer as the general loop below).
+    if token.is_ascii() {
+        let mut want = normalized.bytes();
+        for b in token.bytes().filter(|&b| b != b'.') {
+            if want.next() != Some(b.to_ascii_lowercase()) {
+                return false;
+            }
+        }
+        return want.next().is_none();
+    }
     let mut want = normalized.chars();
     for c in token.chars().filter(|&c| c != '.') {
         let c = if c == '\u{2019}' { '\'' } else { c };
@@ -195,6 +219,56 @@ pub fn token_matches(token: &str, normalized: &str) -> bool {
         }
     }
     want.next().is_none()
+}
+
+/// A token in comparison form, kept on the stack, for comparing one token with many
+/// phrase words (the dictionary's context lists): the same answers as [`token_matches`],
+/// without re-normalising the token for every word.
+#[derive(Debug, Clone, Copy)]
+pub struct NormToken<'a> {
+    raw: &'a str,
+    buf: [u8; 40],
+    /// Length of the comparison form in `buf`; `u8::MAX` when the token is not plain
+    /// ASCII of at most 40 bytes (compared with [`token_matches`] instead).
+    len: u8,
+}
+
+impl<'a> NormToken<'a> {
+    pub fn new(raw: &'a str) -> Self {
+        let mut t = NormToken {
+            raw,
+            buf: [0; 40],
+            len: u8::MAX,
+        };
+        if raw != "." && raw.is_ascii() {
+            let mut n = 0;
+            for b in raw.bytes().filter(|&b| b != b'.') {
+                if n == t.buf.len() {
+                    return t;
+                }
+                t.buf[n] = b.to_ascii_lowercase();
+                n += 1;
+            }
+            t.len = n as u8;
+        }
+        t
+    }
+
+    /// Does this token equal `normalized` (a word already in comparison form)?
+    #[inline]
+    pub fn matches(&self, normalized: &str) -> bool {
+        if self.len == u8::MAX {
+            token_matches(self.raw, normalized)
+        } else {
+            &self.buf[..self.len as usize] == normalized.as_bytes()
+        }
+    }
+}
+
+impl Default for NormToken<'_> {
+    fn default() -> Self {
+        NormToken::new("")
+    }
 }
 
 /// Is `c` part of a word for boundary purposes (letters, digits, `_`, `-`)?
@@ -215,6 +289,105 @@ pub fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The previous, char-iterator tokeniser: the reference the fast one must equal.
+    fn tokens_reference(text: &str) -> impl Iterator<Item = Token<'_>> + '_ {
+        let mut it = text.char_indices().peekable();
+        std::iter::from_fn(move || loop {
+            let (start, c) = it.next()?;
+            if c.is_whitespace() {
+                continue;
+            }
+            if !c.is_alphanumeric() {
+                return Some(Token {
+                    start,
+                    text: &text[start..start + c.len_utf8()],
+                    is_word: false,
+                });
+            }
+            let mut end = start + c.len_utf8();
+            let mut has_inner_period = false;
+            loop {
+                match it.peek() {
+                    Some(&(i, d)) if d.is_alphanumeric() => {
+                        end = i + d.len_utf8();
+                        it.next();
+                    }
+                    Some(&(i, d)) if is_joiner(d) => {
+                        let after = i + d.len_utf8();
+                        let next_alnum = text[after..]
+                            .chars()
+                            .next()
+                            .is_some_and(|n| n.is_alphanumeric());
+                        if next_alnum {
+                            has_inner_period |= d == '.';
+                            end = after;
+                            it.next();
+                        } else {
+                            // An abbreviation such as "U.S." keeps its final period.
+                            if d == '.' && has_inner_period {
+                                end = after;
+                                it.next();
+                            }
+                            break;
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            return Some(Token {
+                start,
+                text: &text[start..end],
+                is_word: true,
+            });
+        })
+    }
+
+    #[test]
+    fn norm_token_agrees_with_token_matches() {
+        let words = ["us", "u.s.", "navy's", "navy", ".", "vučić", "", "a"];
+        for raw in [
+            "U.S.", "Navy’s", "navy's", "NAVY", ".", "Vučić", "VUČIĆ", "A", "a.", "",
+        ] {
+            let n = NormToken::new(raw);
+            for w in words {
+                assert_eq!(n.matches(w), token_matches(raw, w), "{raw:?} vs {w:?}");
+            }
+        }
+        let long = "x".repeat(60);
+        assert!(NormToken::new(&long).matches(&long));
+    }
+
+    #[test]
+    fn fast_tokens_equal_the_reference() {
+        let cases = [
+            "The U.S. navy's far-reaching aid, it said.",
+            "a--b a.-b U.S.A x'y ’tis Vučić’s — “quoted” ½ x² e.g. i.e.",
+            "end.",
+            ".",
+            "'",
+            "a.",
+            "a.b.",
+            "  \t\n",
+            "ünïcödé-wörds. ok",
+        ];
+        for c in cases {
+            let fast: Vec<_> = tokens(c).map(|t| (t.start, t.text, t.is_word)).collect();
+            let slow: Vec<_> = tokens_reference(c)
+                .map(|t| (t.start, t.text, t.is_word))
+                .collect();
+            assert_eq!(fast, slow, "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_tokens_equal_the_reference_on_any_text(s in "[a-zA-Z0-9 .,'’\\-éü—“”½²\n]{0,40}") {
+            let fast: Vec<_> = tokens(&s).map(|t| (t.start, t.text, t.is_word)).collect();
+            let slow: Vec<_> = tokens_reference(&s).map(|t| (t.start, t.text, t.is_word)).collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
+    }
 
     fn words(s: &str) -> Vec<&str> {
         tokens(s).map(|t| t.text).collect()

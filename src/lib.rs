@@ -31,6 +31,7 @@ pub mod document;
 pub mod emit;
 pub mod finding;
 pub mod input;
+pub mod phrase;
 pub mod reference;
 pub mod resolver;
 

@@ -126,13 +126,10 @@ impl Detector for DictionaryDetector {
         }
         let text = doc.text();
         let entries = self.set.entries();
-        let all = self.set.matches(text);
-        let strong = select(
-            all.iter()
-                .copied()
-                .filter(|m| !entries[m.entry].weak)
-                .collect(),
-        );
+        // Weak entries' context is checked only if the document turns out to be spun.
+        let scan = self.set.scan(text);
+        let strong_all = scan.valid(&self.set, text, |e| !e.weak);
+        let strong = select(strong_all.clone());
         let spin: Vec<&DictMatch> = strong
             .iter()
             .filter(|m| entries[m.entry].kind == Kind::Spin)
@@ -152,7 +149,9 @@ impl Detector for DictionaryDetector {
         sink.metric("spin_hits", spin.len() as f64);
         sink.metric("evidently_spun", if evident { 1.0 } else { 0.0 });
 
-        let chosen = if evident && all.iter().any(|m| entries[m.entry].weak) {
+        let chosen = if evident && scan.any(&self.set, |e| e.weak) {
+            let mut all = strong_all;
+            all.extend(scan.valid(&self.set, text, |e| e.weak));
             select(all)
         } else {
             strong

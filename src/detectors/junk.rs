@@ -167,7 +167,8 @@ impl Junk {
             let line = line_of(sp.span().start);
             let p = sp.into_inner();
             let full = format!("(?i)^(?:{})$", p.regex);
-            if let Err(e) = Regex::new(&full) {
+            // Only syntax is checked here (compiling happens once, for the whole set).
+            if let Err(e) = regex_syntax::Parser::new().parse(&full) {
                 problems.push(problem(
                     line,
                     format!("pattern {}: invalid regex: {e}", p.name),
@@ -202,8 +203,17 @@ impl Junk {
         if !problems.is_empty() {
             return Err(DictError(problems));
         }
+        let set = regex::RegexSetBuilder::new(&regexes)
+            .dfa_size_limit(64 << 20)
+            .build()
+            .map_err(|e| {
+                DictError(vec![problem(
+                    0,
+                    format!("patterns do not compile together: {e}"),
+                )])
+            })?;
         Ok(Junk {
-            set: RegexSet::new(&regexes).expect("validated above"),
+            set,
             max_words: patterns.iter().map(|p| p.max_words).max().unwrap_or(0),
             patterns,
             crumb: Regex::new(r"^(?i:home(page)?|main page|front page)\s*[»›>|/]\s*").unwrap(),
@@ -220,6 +230,11 @@ impl Junk {
         // Most lines are paragraphs of running text: rule them out by length before any
         // regex runs (no word is shorter than one byte plus a space).
         if t.is_empty() || t.split_whitespace().nth(self.max_words).is_some() {
+            return None;
+        }
+        // Nearly every short line is not junk: the set's lazy DFA answers that quickly;
+        // which patterns matched needs the slower overlapping search, run only on a hit.
+        if !self.set.is_match(t) {
             return None;
         }
         let words = word_count(t);
@@ -266,8 +281,10 @@ fn content_lines(text: &str) -> Vec<Line> {
     out
 }
 
-/// Content words of a text: lowercase words of four or more letters, final "s" dropped.
-fn content_words(text: &str) -> HashSet<String> {
+/// Calls `f` with each content word of `text`: lowercase words of four or more letters,
+/// final "s" dropped, stop words left out. One buffer is reused, so nothing is allocated
+/// per word (the body of an article can be long).
+fn for_each_content_word(text: &str, mut f: impl FnMut(&str)) {
     const STOP: &[&str] = &[
         "that", "this", "with", "from", "have", "been", "were", "will", "would", "their", "there",
         "they", "which", "what", "when", "where", "while", "also", "about", "into", "more", "than",
@@ -276,15 +293,36 @@ fn content_words(text: &str) -> HashSet<String> {
         "must", "your", "ours", "because", "through", "being", "each", "both", "even", "then",
         "here", "upon", "within", "without", "however",
     ];
-    tokens(text)
-        .filter(|t| t.is_word && t.text.chars().filter(|c| c.is_alphabetic()).count() >= 4)
-        .map(|t| {
-            let w = t.text.to_lowercase().replace('\u{2019}', "'");
-            let w = w.strip_suffix("'s").unwrap_or(&w).to_string();
-            w.strip_suffix('s').map(str::to_string).unwrap_or(w)
-        })
-        .filter(|w| !STOP.contains(&w.as_str()))
-        .collect()
+    let mut buf = String::new();
+    for t in tokens(text) {
+        if !t.is_word || t.text.chars().filter(|c| c.is_alphabetic()).take(4).count() < 4 {
+            continue;
+        }
+        buf.clear();
+        for c in t.text.chars() {
+            if c == '\u{2019}' {
+                buf.push('\'');
+            } else {
+                buf.extend(c.to_lowercase());
+            }
+        }
+        let w = buf.strip_suffix("'s").unwrap_or(&buf);
+        let w = w.strip_suffix('s').unwrap_or(w);
+        if !STOP.contains(&w) {
+            f(w);
+        }
+    }
+}
+
+/// The set of content words of a text (see [`for_each_content_word`]).
+fn content_words(text: &str) -> HashSet<String> {
+    let mut set = HashSet::new();
+    for_each_content_word(text, |w| {
+        if !set.contains(w) {
+            set.insert(w.to_string());
+        }
+    });
+    set
 }
 
 impl Detector for Junk {
@@ -431,9 +469,17 @@ impl Detector for Junk {
                         .collect::<Vec<_>>()
                         .join("\n")
                 };
-                let bw = content_words(&join(&body));
+                // The block is short; the body is looked through for its words only.
                 let kw = content_words(&join(&block));
-                let shared = kw.iter().filter(|w| bw.contains(*w)).count();
+                let mut found: HashSet<&str> = HashSet::new();
+                for &j in &body {
+                    for_each_content_word(&text[lines[j].start..lines[j].content_end], |w| {
+                        if let Some(k) = kw.get(w) {
+                            found.insert(k.as_str());
+                        }
+                    });
+                }
+                let shared = found.len();
                 let overlap = shared as f64 / kw.len().max(1) as f64;
                 if overlap <= DRIFT_MAX_OVERLAP {
                     let last = *block.last().unwrap();
