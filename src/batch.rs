@@ -5,14 +5,16 @@
 //! indexed `collect` keeps order), which makes every output byte-identical whatever the
 //! thread count. One bad file never stops the batch: it becomes an error record.
 
+use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::emit::report::{file_report_json, Counts, ErrorRecord, FileSummary, Summary};
-use crate::emit::{diff, write_atomic};
-use crate::input::{decode_with, discover_filtered, Decoded, Filter, InputFile};
+use crate::emit::report::{write_file_report, Counts, ErrorRecord, FileSummary, Summary};
+use crate::emit::{diff, write_atomic, write_atomic_with};
+use crate::input::{decode_owned, discover_filtered, Decoded, Filter, InputFile};
 use crate::resolver::Outcome;
 use crate::Engine;
 
@@ -251,7 +253,7 @@ pub fn load_with(
         }
     }
     let bytes = std::fs::read(&file.path).map_err(|e| format!("cannot read: {e}"))?;
-    let decoded = decode_with(&bytes, forced).map_err(|e| e.to_string())?;
+    let decoded = decode_owned(bytes, forced).map_err(|e| e.to_string())?;
     let mut warnings = Vec::new();
     if decoded.text.is_empty() {
         warnings.push("empty file: nothing to clean".to_string());
@@ -324,23 +326,30 @@ fn error_summary(rel: String, reason: String) -> FileSummary {
 
 fn process_file(engine: &Engine, file: &InputFile, opts: &BatchOptions) -> FileSummary {
     let rel = rel_string(&file.rel);
-    let (decoded, mut warnings) = match load_with(file, opts.encoding, opts.max_file_size) {
+    let (mut decoded, mut warnings) = match load_with(file, opts.encoding, opts.max_file_size) {
         Ok(x) => x,
         Err(reason) => return error_summary(rel, reason),
     };
-    let text = &decoded.text;
-    let outcome = engine.clean(text, Some(&rel), Some(&file.path));
+    if file.rel.to_str().is_none() {
+        warnings.push(
+            "file name is not valid UTF-8: reports show it with U+FFFD; the cleaned file keeps the exact name"
+                .to_string(),
+        );
+    }
+    // The decoded text moves into the shared form the engine keeps (one copy alive).
+    let text: Arc<str> = Arc::from(std::mem::take(&mut decoded.text));
+    let outcome = engine.clean_shared(Arc::clone(&text), Some(&rel), Some(&file.path));
     warnings.extend(outcome.problems.iter().cloned());
     let utf8 = decoded.encoding == encoding_rs::UTF_8;
-    let cleaned_bytes = if opts.keep_encoding && !utf8 {
+    let cleaned_bytes: Cow<[u8]> = if opts.keep_encoding && !utf8 {
         match decoded.encode_like(&outcome.cleaned) {
-            Some(b) => b,
+            Some(b) => Cow::Owned(b),
             None => {
                 warnings.push(format!(
                     "the cleaned text has characters {} cannot hold: written as UTF-8",
                     decoded.encoding.name()
                 ));
-                outcome.cleaned.as_bytes().to_vec()
+                Cow::Borrowed(outcome.cleaned.as_bytes())
             }
         }
     } else {
@@ -350,7 +359,7 @@ fn process_file(engine: &Engine, file: &InputFile, opts: &BatchOptions) -> FileS
                 decoded.describe()
             ));
         }
-        outcome.cleaned.as_bytes().to_vec()
+        Cow::Borrowed(outcome.cleaned.as_bytes())
     };
     let encoding = decoded.describe();
     if let Some(how) = &opts.in_place {
@@ -409,14 +418,15 @@ fn write_outputs(
         write_atomic(p, bytes).map_err(|e| format!("cannot write {}: {e}", p.display()))
     };
     w(&clean_path, cleaned_bytes)?;
-    w(
-        Path::new(&report_base),
-        diff::unified(rel, &outcome.original, &outcome.cleaned).as_bytes(),
-    )?;
-    w(
-        Path::new(&json_path),
-        file_report_json(rel, outcome, engine.apply(), encoding, warnings).as_bytes(),
-    )?;
+    let stream = |p: &Path, fill: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
+        write_atomic_with(p, fill).map_err(|e| format!("cannot write {}: {e}", p.display()))
+    };
+    stream(Path::new(&report_base), &|w| {
+        diff::write_unified(w, rel, &outcome.original, &outcome.log)
+    })?;
+    stream(Path::new(&json_path), &|w| {
+        write_file_report(w, rel, outcome, engine.apply(), encoding, warnings)
+    })?;
     Ok(())
 }
 

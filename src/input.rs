@@ -280,6 +280,31 @@ pub fn encoding_for_label(label: &str) -> Option<&'static encoding_rs::Encoding>
 /// as it is (a UTF-8 BOM stays part of the text, so the cleaned file keeps it byte for
 /// byte); anything else is decoded with the legacy encoding `chardetng` detects
 /// (Windows-1252 for most Western text). `forced` (`--encoding`) skips detection.
+/// [`decode_with`] taking the bytes by value: valid UTF-8 (the common case) becomes the
+/// text without a copy, which matters for large files.
+pub fn decode_owned(
+    bytes: Vec<u8>,
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<Decoded, DecodeError> {
+    let plain_utf8 = forced.is_none_or(|e| e == encoding_rs::UTF_8)
+        && encoding_rs::Encoding::for_bom(&bytes).is_none_or(|(e, _)| e == encoding_rs::UTF_8)
+        && !bytes[..bytes.len().min(8192)].contains(&0);
+    if plain_utf8 {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                return Ok(Decoded {
+                    text,
+                    encoding: encoding_rs::UTF_8,
+                    detected: false,
+                    utf16_bom: false,
+                })
+            }
+            Err(e) => return decode_with(e.as_bytes(), forced),
+        }
+    }
+    decode_with(&bytes, forced)
+}
+
 pub fn decode_with(
     bytes: &[u8],
     forced: Option<&'static encoding_rs::Encoding>,
@@ -346,6 +371,21 @@ mod tests {
             b"caf\xe9 au lait, d\x92accord"
         );
         let d = decode_with(b"\xff\xfeh\0i\0", None).unwrap();
+        // Taking the bytes by value gives the same answers.
+        for b in [
+            &b"\xff\xfeh\0i\0"[..],
+            b"caf\xe9",
+            b"\xef\xbb\xbfok",
+            b"plain",
+            b"a\0b",
+        ] {
+            let owned = decode_owned(b.to_vec(), None).map(|d| (d.text, d.encoding, d.utf16_bom));
+            let borrowed = decode_with(b, None).map(|d| (d.text, d.encoding, d.utf16_bom));
+            assert_eq!(owned.is_ok(), borrowed.is_ok());
+            if let (Ok(o), Ok(w)) = (owned, borrowed) {
+                assert_eq!(o, w);
+            }
+        }
         assert_eq!(
             (d.text.as_str(), d.describe().as_str()),
             ("hi", "UTF-16LE (BOM)")

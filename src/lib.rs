@@ -190,12 +190,22 @@ impl Engine {
     /// Cleans one text read from `source` (a file that may also be a reference: a document
     /// is never aligned with itself). `name` names it in reports.
     pub fn clean(&self, text: &str, name: Option<&str>, source: Option<&Path>) -> Outcome {
+        self.clean_shared(Arc::from(text), name, source)
+    }
+
+    /// [`Engine::clean`] for a text already shared (no copy is made of it).
+    pub fn clean_shared(
+        &self,
+        text: Arc<str>,
+        name: Option<&str>,
+        source: Option<&Path>,
+    ) -> Outcome {
         let detectors: Vec<&dyn Detector> = self.detectors.iter().map(|d| d.as_ref()).collect();
         let Some(index) = &self.references else {
-            return self.resolver.resolve(Arc::from(text), &detectors, name);
+            return self.resolver.resolve(text, &detectors, name);
         };
         let exclude = source.and_then(|p| index.find_path(p));
-        let matches = index.matches(text, exclude);
+        let matches = index.matches(&text, exclude);
         let refs: Vec<SourceRef> = matches
             .iter()
             .map(|m| SourceRef {
@@ -205,11 +215,11 @@ impl Engine {
             .collect();
         let mut out = self
             .resolver
-            .resolve_with(Arc::from(text), &detectors, name, &refs);
+            .resolve_with(Arc::clone(&text), &detectors, name, &refs);
         out.sources = matches
             .into_iter()
             .map(|m| SourceReport {
-                alignment: align::align(text, &index.reference(m.index).text),
+                alignment: align::align(&text, &index.reference(m.index).text),
                 matched: m,
             })
             .collect();

@@ -87,34 +87,35 @@ impl EditLog {
         Some(out)
     }
 
-    /// Maps a span of the current (edited) text back to the original text. A span that
-    /// touches an edited region is widened to the whole original region.
-    pub fn map_span(&self, span: Span) -> Span {
-        let mut delta: isize = 0;
-        let mut start = None;
-        let mut end = None;
+    /// Does this log turn `original` into `cleaned`, and back? Checked in one walk without
+    /// building either text: every edit's recorded original must be what stands in
+    /// `original` there (so reverting rebuilds it), and the untouched stretches and
+    /// replacements must make up `cleaned` exactly.
+    pub fn verifies(&self, original: &str, cleaned: &str) -> bool {
+        let (mut pos, mut cpos) = (0usize, 0usize);
+        let take = |want: &str, cpos: &mut usize| -> bool {
+            let end = *cpos + want.len();
+            let ok = cleaned.get(*cpos..end) == Some(want);
+            *cpos = end;
+            ok
+        };
         for e in &self.edits {
-            let cs = (e.start as isize + delta) as usize;
-            let ce = cs + e.replacement.len();
-            if start.is_none() && span.start < cs {
-                start = Some((span.start as isize - delta) as usize);
+            if e.start < pos || original.get(e.start..e.end) != Some(e.original.as_str()) {
+                return false;
             }
-            if start.is_none() && span.start < ce.max(cs + 1) && span.start >= cs {
-                start = Some(e.start);
+            if !take(&original[pos..e.start], &mut cpos) || !take(&e.replacement, &mut cpos) {
+                return false;
             }
-            if end.is_none() && span.end <= cs {
-                end = Some((span.end as isize - delta) as usize);
-            }
-            if end.is_none() && span.end <= ce {
-                end = Some(e.end);
-            }
-            delta += e.replacement.len() as isize - (e.end - e.start) as isize;
+            pos = e.end;
         }
-        let start = start.unwrap_or((span.start as isize - delta) as usize);
-        let end = end
-            .unwrap_or((span.end as isize - delta) as usize)
-            .max(start);
-        Span::new(start, end)
+        take(&original[pos..], &mut cpos) && cpos == cleaned.len()
+    }
+
+    /// Maps a span of the current (edited) text back to the original text. A span that
+    /// touches an edited region is widened to the whole original region. (For many spans,
+    /// build a [`SpanMapper`] once.)
+    pub fn map_span(&self, span: Span) -> Span {
+        SpanMapper::new(self).map(span)
     }
 
     /// Folds one pass's sorted, non-overlapping edits (in `current` coordinates, where
@@ -298,6 +299,56 @@ impl Outcome {
     }
 }
 
+/// Maps spans of the current (edited) text back to the original text, in O(log n) per
+/// span: positions of the log's edits in current coordinates are computed once. (A pass
+/// over a large file maps one span per finding; walking the log for each was quadratic.)
+#[derive(Debug)]
+pub struct SpanMapper<'a> {
+    log: &'a EditLog,
+    /// Per edit: its start in current coordinates, its end there, and the length change
+    /// of all edits before it.
+    current: Vec<(usize, usize, isize)>,
+    total: isize,
+}
+
+impl<'a> SpanMapper<'a> {
+    pub fn new(log: &'a EditLog) -> Self {
+        let mut delta: isize = 0;
+        let mut current = Vec::with_capacity(log.edits.len());
+        for e in &log.edits {
+            let cs = (e.start as isize + delta) as usize;
+            current.push((cs, cs + e.replacement.len(), delta));
+            delta += e.replacement.len() as isize - (e.end - e.start) as isize;
+        }
+        SpanMapper {
+            log,
+            current,
+            total: delta,
+        }
+    }
+
+    pub fn map(&self, span: Span) -> Span {
+        let back = |pos: usize, delta: isize| (pos as isize - delta) as usize;
+        // The first edit that ends (an empty one counts one byte) after the span starts.
+        let i = self
+            .current
+            .partition_point(|&(cs, ce, _)| ce.max(cs + 1) <= span.start);
+        let start = match self.current.get(i) {
+            Some(&(cs, _, delta)) if span.start < cs => back(span.start, delta),
+            Some(_) => self.log.edits[i].start,
+            None => back(span.start, self.total),
+        };
+        // The first edit that ends at or after the span's end.
+        let j = self.current.partition_point(|&(_, ce, _)| ce < span.end);
+        let end = match self.current.get(j) {
+            Some(&(cs, _, delta)) if span.end <= cs => back(span.end, delta),
+            Some(_) => self.log.edits[j].end,
+            None => back(span.end, self.total),
+        };
+        Span::new(start, end.max(start))
+    }
+}
+
 /// Applies fixes to a fixed point.
 #[derive(Debug, Clone, Copy)]
 pub struct Resolver {
@@ -351,7 +402,9 @@ impl Resolver {
         references: &[crate::detectors::source::SourceRef],
     ) -> Outcome {
         let original = Arc::clone(&text);
-        let mut current: String = text.to_string();
+        // The text being repaired, shared with each pass's document: the first pass needs
+        // no copy at all, later ones one (a large file is held about twice, not four times).
+        let mut current: Arc<str> = text;
         let mut log = EditLog::default();
         let mut records: Vec<FindingRecord> = Vec::new();
         let mut index: HashMap<(&'static str, Span), usize> = HashMap::new();
@@ -363,7 +416,7 @@ impl Resolver {
 
         for pass in 0..self.max_passes {
             passes = pass + 1;
-            let doc = Document::new(current.as_str());
+            let doc = Document::new(Arc::clone(&current));
             let cx = Context {
                 pass,
                 path,
@@ -443,11 +496,12 @@ impl Resolver {
                 .collect();
             let mut pass_edits: Vec<PassEdit> = Vec::new();
             let mut new_records = Vec::with_capacity(findings.len());
+            let mapper = SpanMapper::new(&log);
             for (i, f) in findings.into_iter().enumerate() {
                 let span = if pass == 0 {
                     f.span
                 } else {
-                    log.map_span(f.span)
+                    mapper.map(f.span)
                 };
                 let (status, reason) = match (&f.fix, verdict[i]) {
                     (_, Some(Ok(()))) => (Status::Applied, None),
@@ -524,7 +578,8 @@ impl Resolver {
             }
             next.push_str(&current[pos..]);
             log.compose(&original, &current, &pass_edits);
-            current = next;
+            drop(doc);
+            current = Arc::from(next);
         }
         if !converged {
             problems.push(format!(
@@ -534,15 +589,14 @@ impl Resolver {
         }
 
         // Verify: the log rebuilds both sides exactly.
-        let ok =
-            log.apply(&original) == current && log.revert(&current).as_deref() == Some(&*original);
+        let ok = log.verifies(&original, &current);
         if !ok {
             problems.push(
                 "edit log failed verification; the document was left untouched (a bug: please report it)"
                     .to_string(),
             );
             log = EditLog::default();
-            current = original.to_string();
+            current = Arc::clone(&original);
             for r in &mut records {
                 if r.status == Status::Applied {
                     r.status = Status::Skipped;
@@ -571,7 +625,7 @@ impl Resolver {
         Outcome {
             sources: Vec::new(),
             original,
-            cleaned: current,
+            cleaned: current.to_string(),
             log,
             findings: records,
             metrics,
@@ -695,5 +749,73 @@ mod tests {
         assert_eq!(log.map_span(Span::new(6, 11)), Span::new(8, 13));
         assert_eq!(log.map_span(Span::new(4, 5)), Span::new(4, 7));
         assert_eq!(log.map_span(Span::new(0, 3)), Span::new(0, 3));
+    }
+
+    /// The walk over the log that `SpanMapper` replaced: the reference answer.
+    fn map_span_linear(log: &EditLog, span: Span) -> Span {
+        let mut delta: isize = 0;
+        let (mut start, mut end) = (None, None);
+        for e in &log.edits {
+            let cs = (e.start as isize + delta) as usize;
+            let ce = cs + e.replacement.len();
+            if start.is_none() && span.start < cs {
+                start = Some((span.start as isize - delta) as usize);
+            }
+            if start.is_none() && span.start < ce.max(cs + 1) && span.start >= cs {
+                start = Some(e.start);
+            }
+            if end.is_none() && span.end <= cs {
+                end = Some((span.end as isize - delta) as usize);
+            }
+            if end.is_none() && span.end <= ce {
+                end = Some(e.end);
+            }
+            delta += e.replacement.len() as isize - (e.end - e.start) as isize;
+        }
+        let start = start.unwrap_or((span.start as isize - delta) as usize);
+        let end = end
+            .unwrap_or((span.end as isize - delta) as usize)
+            .max(start);
+        Span::new(start, end)
+    }
+
+    #[test]
+    fn verification_catches_a_log_that_does_not_rebuild_either_side() {
+        let original = "aaaa bbbb cccc";
+        let (log, cleaned) = run(original, &[vec![pe(5, 9, "B"), pe(14, 14, "!")]]);
+        assert!(log.verifies(original, &cleaned));
+        assert_eq!(log.apply(original), cleaned);
+        assert!(!log.verifies(original, "aaaa B cccc"));
+        assert!(!log.verifies(original, "aaaa B cccc!?"));
+        assert!(!log.verifies("aaaa bbbx cccc", &cleaned));
+        let mut bad = log.clone();
+        bad.edits[0].original = "bbbx".into();
+        assert!(!bad.verifies(original, &cleaned));
+    }
+
+    #[test]
+    fn span_mapper_equals_the_linear_walk() {
+        // Insertions, deletions, growth and shrinkage, adjacent edits.
+        let (log, cleaned) = run(
+            "aaaa bbbb cccc dddd eeee ffff",
+            &[vec![
+                pe(0, 0, "X "),
+                pe(5, 9, ""),
+                pe(10, 14, "CCCCCC"),
+                pe(15, 19, "d"),
+                pe(19, 20, ""),
+            ]],
+        );
+        let n = cleaned.len();
+        for a in 0..=n {
+            for b in a..=n {
+                let sp = Span::new(a, b);
+                assert_eq!(
+                    SpanMapper::new(&log).map(sp),
+                    map_span_linear(&log, sp),
+                    "{sp:?}"
+                );
+            }
+        }
     }
 }

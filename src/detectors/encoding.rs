@@ -203,45 +203,51 @@ fn mojibake(text: &str, sink: &mut Sink) {
 }
 
 /// E002 and E003 over the whole text.
+///
+/// Walks the text once with its previous character in hand; the next character is decoded
+/// only for the rare candidates (nothing is collected per character, which would cost
+/// sixteen bytes for every byte of a large file).
 fn invisible_and_control(text: &str, sink: &mut Sink) {
-    {
-        // Invisible characters between letters, and control characters anywhere.
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        for (k, &(i, c)) in chars.iter().enumerate() {
-            let span = Span::new(i, i + c.len_utf8());
-            let prev = k.checked_sub(1).map(|p| chars[p].1);
-            let next = chars.get(k + 1).map(|n| n.1);
-            let between =
-                |f: fn(&char) -> bool| prev.is_some_and(|p| f(&p)) && next.is_some_and(|n| f(&n));
-            let invisible = match c {
-                '\u{200B}' | '\u{2060}' | '\u{00AD}' => between(|c| c.is_alphanumeric()),
-                '\u{FEFF}' => i > 0 && between(|c| c.is_alphanumeric()),
-                '\u{200C}' | '\u{200D}' => between(|c| c.is_ascii_alphabetic()),
-                _ => false,
-            };
-            if invisible {
-                sink.push(
-                    Finding::new(
-                        &INVISIBLE,
-                        span,
-                        format!("invisible U+{:04X} inside a word", c as u32),
-                    )
-                    .with_fix(vec![Edit::deletion(span)], Applicability::Safe),
-                );
-                continue;
-            }
-            // A C1 control inside a mojibake run is covered by that longer repair, which
-            // the resolver prefers.
-            if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}') {
-                sink.push(
-                    Finding::new(
-                        &CONTROL,
-                        span,
-                        format!("control character U+{:04X}", c as u32),
-                    )
-                    .with_fix(vec![Edit::deletion(span)], Applicability::Safe),
-                );
-            }
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        // Plain ASCII text is the common case: letters, digits, punctuation, tab, newline.
+        if (' '..='~').contains(&c) || matches!(c, '\t' | '\n' | '\r') {
+            prev = Some(c);
+            continue;
+        }
+        let span = Span::new(i, i + c.len_utf8());
+        let next = text[span.end..].chars().next();
+        let between =
+            |f: fn(&char) -> bool| prev.is_some_and(|p| f(&p)) && next.is_some_and(|n| f(&n));
+        let invisible = match c {
+            '\u{200B}' | '\u{2060}' | '\u{00AD}' => between(|c| c.is_alphanumeric()),
+            '\u{FEFF}' => i > 0 && between(|c| c.is_alphanumeric()),
+            '\u{200C}' | '\u{200D}' => between(|c| c.is_ascii_alphabetic()),
+            _ => false,
+        };
+        prev = Some(c);
+        if invisible {
+            sink.push(
+                Finding::new(
+                    &INVISIBLE,
+                    span,
+                    format!("invisible U+{:04X} inside a word", c as u32),
+                )
+                .with_fix(vec![Edit::deletion(span)], Applicability::Safe),
+            );
+            continue;
+        }
+        // A C1 control inside a mojibake run is covered by that longer repair, which
+        // the resolver prefers.
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}') {
+            sink.push(
+                Finding::new(
+                    &CONTROL,
+                    span,
+                    format!("control character U+{:04X}", c as u32),
+                )
+                .with_fix(vec![Edit::deletion(span)], Applicability::Safe),
+            );
         }
     }
 }

@@ -99,6 +99,20 @@ pub fn file_report_json(
     encoding: &str,
     warnings: &[String],
 ) -> String {
+    let mut out = Vec::new();
+    write_file_report(&mut out, path, outcome, apply, encoding, warnings).expect("in memory");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// Streams the report of [`file_report_json`] to `out`.
+pub fn write_file_report(
+    out: &mut dyn std::io::Write,
+    path: &str,
+    outcome: &Outcome,
+    apply: Applicability,
+    encoding: &str,
+    warnings: &[String],
+) -> std::io::Result<()> {
     let doc = Document::new(outcome.original.clone());
     let edits = outcome
         .log
@@ -130,9 +144,8 @@ pub fn file_report_json(
         edits,
         findings: &outcome.findings,
     };
-    let mut s = serde_json::to_string_pretty(&r).expect("report serialises");
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &r)?;
+    out.write_all(b"\n")
 }
 
 /// One file's line in the summary.

@@ -51,7 +51,15 @@ fn messy_batch() -> (tempfile::TempDir, PathBuf) {
     .unwrap();
     std::fs::write(input.join("huge.txt"), "x".repeat(5000)).unwrap();
     #[cfg(unix)]
-    std::os::unix::fs::symlink(input.join("missing.txt"), input.join("dangling.txt")).unwrap();
+    {
+        use std::os::unix::ffi::OsStrExt;
+        std::os::unix::fs::symlink(input.join("missing.txt"), input.join("dangling.txt")).unwrap();
+        // A folder link back to the input folder: a loop.
+        std::os::unix::fs::symlink(&input, input.join("sub/loop")).unwrap();
+        // A file name that is not UTF-8.
+        let odd = std::ffi::OsStr::from_bytes(b"odd-\xff-name.txt");
+        std::fs::write(input.join(odd), "Fine text .\n").unwrap();
+    }
     (dir, input)
 }
 
@@ -85,7 +93,22 @@ fn a_messy_batch_reports_each_problem_and_cleans_the_rest() {
     assert!(stderr.contains("empty.txt: empty file"), "{stderr}");
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(summary["totals"]["errors"], 3, "{summary:#}");
+    assert_eq!(summary["totals"]["errors"], 4, "{summary:#}");
+    assert!(
+        stderr.contains("symbolic link loop"),
+        "the folder link back to the input is reported: {stderr}"
+    );
+    // A file name that is not UTF-8 is cleaned under its exact name, with a warning.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let odd = std::ffi::OsStr::from_bytes(b"odd-\xff-name.txt");
+        assert_eq!(
+            std::fs::read_to_string(out.join("clean").join(odd)).unwrap(),
+            "Fine text.\n"
+        );
+        assert!(stderr.contains("file name is not valid UTF-8"), "{stderr}");
+    }
     // Legacy and UTF-16 files are decoded, cleaned and written as UTF-8.
     assert_eq!(
         std::fs::read_to_string(out.join("clean/latin1.txt")).unwrap(),
@@ -114,7 +137,7 @@ fn a_messy_batch_reports_each_problem_and_cleans_the_rest() {
         .iter()
         .map(|e| format!("{} {}", e["path"], e["reason"]))
         .collect();
-    assert_eq!(reasons.len(), 3);
+    assert_eq!(reasons.len(), 4);
     assert_eq!(
         std::fs::read_to_string(out.join("clean/good.txt")).unwrap(),
         "It was far-reaching, they said.\n"
