@@ -79,8 +79,6 @@ pub fn write_unified(
                 && (new_text.is_empty() || new_text.ends_with('\n'))
             {
                 e.end
-            } else if e.end == original.len() {
-                e.end
             } else {
                 line_end(e.end)
             };
