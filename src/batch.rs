@@ -12,10 +12,15 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::emit::report::{write_file_report, Counts, ErrorRecord, FileSummary, Summary};
-use crate::emit::{diff, write_atomic, write_atomic_with};
+use crate::emit::report::{
+    file_report_value, write_file_report, write_report_value, Counts, ErrorRecord, FileSummary,
+    Summary,
+};
+use crate::emit::{diff, html, write_atomic, write_atomic_with};
+use crate::finding::Applicability;
 use crate::input::{decode_owned, discover_filtered, Decoded, Filter, InputFile};
-use crate::resolver::Outcome;
+use crate::resolver::{Outcome, Status};
+use crate::review::Decisions;
 use crate::Engine;
 
 /// Options of a `clean` batch.
@@ -308,7 +313,28 @@ pub fn clean_batch(
         path: summary_path,
         source: e,
     })?;
+    write_index(&opts.out, &serde_json::to_value(&summary).expect("summary"))?;
     Ok(BatchResult { summary })
+}
+
+/// Writes `DIR/index.html` from the summary, linking the pages that exist.
+pub fn write_index(out: &Path, summary: &serde_json::Value) -> Result<(), BatchError> {
+    let pages = summary
+        .get("files")
+        .and_then(|f| f.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.get("path").and_then(|p| p.as_str()))
+        .filter(|p| {
+            let mut page = out.join("reports").join(p).into_os_string();
+            page.push(".html");
+            Path::new(&page).is_file()
+        })
+        .map(str::to_string)
+        .collect();
+    let path = out.join("index.html");
+    write_atomic(&path, html::index(summary, &pages).as_bytes())
+        .map_err(|e| BatchError::Io { path, source: e })
 }
 
 fn error_summary(rel: String, reason: String) -> FileSummary {
@@ -318,6 +344,7 @@ fn error_summary(rel: String, reason: String) -> FileSummary {
         encoding: None,
         bytes: 0,
         spin_score: None,
+        references: 0,
         counts: Counts::default(),
         warnings: Vec::new(),
         error: Some(reason),
@@ -379,6 +406,7 @@ fn process_file(engine: &Engine, file: &InputFile, opts: &BatchOptions) -> FileS
         &encoding,
         &warnings,
         &opts.out,
+        &file.path,
     ) {
         return error_summary(rel, reason);
     }
@@ -391,6 +419,7 @@ fn process_file(engine: &Engine, file: &InputFile, opts: &BatchOptions) -> FileS
         },
         bytes: text.len(),
         spin_score: outcome.metrics.get("spin_score").copied(),
+        references: outcome.sources.len(),
         counts: Counts::of(&outcome),
         warnings,
         error: None,
@@ -408,6 +437,7 @@ fn write_outputs(
     encoding: &str,
     warnings: &[String],
     out: &Path,
+    source: &Path,
 ) -> Result<(), String> {
     let clean_path = out.join("clean").join(rel_path);
     let mut report_base = out.join("reports").join(rel_path).into_os_string();
@@ -424,9 +454,49 @@ fn write_outputs(
     stream(Path::new(&report_base), &|w| {
         diff::write_unified(w, rel, &outcome.original, &outcome.log)
     })?;
-    stream(Path::new(&json_path), &|w| {
-        write_file_report(w, rel, outcome, engine.apply(), encoding, warnings)
-    })?;
+    // Review-level suggestions are computed alongside a safe run that has any, so the
+    // review page can offer them and `ungarble apply` can take them without detecting.
+    let review = (engine.apply() < Applicability::Review
+        && outcome
+            .findings
+            .iter()
+            .any(|r| r.status == Status::Suggested))
+    .then(|| {
+        engine.clean_shared_at(
+            Arc::clone(&outcome.original),
+            Some(rel),
+            Some(source),
+            Applicability::Review,
+        )
+    });
+    if outcome.original.len() > html::MAX_PAGE_BYTES {
+        return stream(Path::new(&json_path), &|w| {
+            write_file_report(
+                w,
+                rel,
+                outcome,
+                review.as_ref(),
+                engine.apply(),
+                encoding,
+                warnings,
+            )
+        });
+    }
+    let report = file_report_value(
+        rel,
+        outcome,
+        review.as_ref(),
+        engine.apply(),
+        encoding,
+        warnings,
+    );
+    stream(Path::new(&json_path), &|w| write_report_value(w, &report))?;
+    let mut html_path = out.join("reports").join(rel_path).into_os_string();
+    html_path.push(".html");
+    w(
+        Path::new(&html_path),
+        html::page(&report, &outcome.original).as_bytes(),
+    )?;
     Ok(())
 }
 
@@ -460,4 +530,160 @@ pub fn check_batch(
         })
         .collect();
     Ok((results, problems))
+}
+
+/// What `ungarble apply` did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    /// Files rewritten.
+    pub files: usize,
+    /// Edits in their cleaned texts after the decisions.
+    pub edits: usize,
+}
+
+/// `ungarble apply`: rewrites the cleaned files, diffs, JSON reports, pages, summary and
+/// index of an output folder to honour reviewer decisions, from the stored reports alone.
+/// Every file is checked before anything is written, so a bad decision changes nothing.
+pub fn apply_decisions(out: &Path, decisions: &Decisions) -> Result<Applied, String> {
+    let summary_path = out.join("summary.json");
+    let summary_text = std::fs::read_to_string(&summary_path).map_err(|e| {
+        format!(
+            "{}: {e} (is {} an ungarble output folder?)",
+            summary_path.display(),
+            out.display()
+        )
+    })?;
+    let mut summary: serde_json::Value = serde_json::from_str(&summary_text)
+        .map_err(|e| format!("{}: {e}", summary_path.display()))?;
+    let listed: Vec<String> = summary["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["status"] != "error")
+        .filter_map(|f| f["path"].as_str().map(str::to_string))
+        .collect();
+    // Plan every file first.
+    struct Plan {
+        rel: String,
+        report: serde_json::Value,
+        original: String,
+        cleaned: String,
+    }
+    let mut plans = Vec::new();
+    for (rel, verdicts) in &decisions.files {
+        if !listed.contains(rel) {
+            return Err(format!(
+                "decisions name \"{rel}\", which is not a cleaned file of {}",
+                out.display()
+            ));
+        }
+        let report_path = out.join("reports").join(format!("{rel}.json"));
+        let mut report: serde_json::Value = std::fs::read_to_string(&report_path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+            .map_err(|e| format!("{}: {e}", report_path.display()))?;
+        let clean_path = out.join("clean").join(rel);
+        let clean_text = std::fs::read(&clean_path)
+            .map_err(|e| format!("{}: {e}", clean_path.display()))
+            .and_then(|b| {
+                String::from_utf8(b).map_err(|_| {
+                    format!(
+                        "{}: not UTF-8 (written with --keep-encoding?); apply works on UTF-8 output",
+                        clean_path.display()
+                    )
+                })
+            })?;
+        let original = crate::review::original_from_cleaned(&report, &clean_text)
+            .map_err(|e| format!("{rel}: {e}"))?;
+        let cleaned = crate::review::decide(&mut report, &original, verdicts)
+            .map_err(|e| format!("{rel}: {e}"))?;
+        plans.push(Plan {
+            rel: rel.clone(),
+            report,
+            original,
+            cleaned,
+        });
+    }
+    let mut edits = 0;
+    for p in &plans {
+        let io = |path: &Path, e: std::io::Error| format!("cannot write {}: {e}", path.display());
+        let clean_path = out.join("clean").join(&p.rel);
+        write_atomic(&clean_path, p.cleaned.as_bytes()).map_err(|e| io(&clean_path, e))?;
+        let log = crate::resolver::EditLog {
+            edits: p.report["edits"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| crate::resolver::LoggedEdit {
+                    id: e["id"].as_str().unwrap_or("").to_string(),
+                    start: e["start"].as_u64().unwrap_or(0) as usize,
+                    end: e["end"].as_u64().unwrap_or(0) as usize,
+                    original: e["original"].as_str().unwrap_or("").to_string(),
+                    replacement: e["replacement"].as_str().unwrap_or("").to_string(),
+                    findings: Vec::new(),
+                    rules: Vec::new(),
+                    kinds: Vec::new(),
+                    applicability: Applicability::Safe,
+                })
+                .collect(),
+        };
+        edits += log.edits.len();
+        let base = out.join("reports").join(&p.rel);
+        let with = |ext: &str| {
+            let mut s = base.clone().into_os_string();
+            s.push(ext);
+            PathBuf::from(s)
+        };
+        let diff_path = with(".diff");
+        write_atomic_with(&diff_path, |w| {
+            diff::write_unified(w, &p.rel, &p.original, &log)
+        })
+        .map_err(|e| io(&diff_path, e))?;
+        let json_path = with(".json");
+        write_atomic_with(&json_path, |w| write_report_value(w, &p.report))
+            .map_err(|e| io(&json_path, e))?;
+        if p.original.len() <= html::MAX_PAGE_BYTES {
+            let html_path = with(".html");
+            write_atomic(&html_path, html::page(&p.report, &p.original).as_bytes())
+                .map_err(|e| io(&html_path, e))?;
+        }
+        // The file's line in the summary.
+        if let Some(f) = summary["files"]
+            .as_array_mut()
+            .and_then(|a| a.iter_mut().find(|f| f["path"] == p.rel.as_str()))
+        {
+            f["counts"] = p.report["counts"].clone();
+            f["status"] = if p.report["changed"] == true {
+                "changed".into()
+            } else {
+                "unchanged".into()
+            };
+        }
+    }
+    // Totals from the files' lines.
+    let mut changed = 0;
+    let mut unchanged = 0;
+    let mut total = Counts::default();
+    for f in summary["files"].as_array().into_iter().flatten() {
+        match f["status"].as_str() {
+            Some("changed") => changed += 1,
+            Some("unchanged") => unchanged += 1,
+            _ => {}
+        }
+        if let Ok(c) = serde_json::from_value::<Counts>(f["counts"].clone()) {
+            total.add(&c);
+        }
+    }
+    summary["totals"]["changed"] = changed.into();
+    summary["totals"]["unchanged"] = unchanged.into();
+    summary["totals"]["counts"] = serde_json::to_value(&total).expect("counts");
+    let mut text = serde_json::to_string_pretty(&summary).expect("summary");
+    text.push('\n');
+    write_atomic(&summary_path, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", summary_path.display()))?;
+    write_index(out, &summary).map_err(|e| e.to_string())?;
+    Ok(Applied {
+        files: plans.len(),
+        edits,
+    })
 }

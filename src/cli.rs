@@ -32,6 +32,20 @@ enum Command {
     Rules,
     /// Validate dictionary files and run every entry's own examples.
     DictCheck(DictCheckArgs),
+    /// Apply a reviewer's decisions (exported from the review pages) to an output folder:
+    /// rewrites DIR/clean, the diffs, JSON reports, pages and summary without detecting
+    /// again.
+    Apply(ApplyArgs),
+}
+
+#[derive(Args, Debug)]
+struct ApplyArgs {
+    /// The output folder of `ungarble clean`.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// A decisions file exported from a review page (repeatable; later files win).
+    #[arg(long = "decisions", value_name = "FILE", required = true)]
+    decisions: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -182,6 +196,33 @@ pub fn run() -> i32 {
             0
         }
         Command::DictCheck(a) => dict_check(a),
+        Command::Apply(a) => apply(a),
+    }
+}
+
+fn apply(a: ApplyArgs) -> i32 {
+    let mut all = ungarble::review::Decisions::default();
+    for p in &a.decisions {
+        let text = match std::fs::read_to_string(p) {
+            Ok(t) => t,
+            Err(e) => return fail(format!("{}: {e}", p.display())),
+        };
+        match ungarble::review::Decisions::parse(&p.display().to_string(), &text) {
+            Ok(d) => all.merge(d),
+            Err(e) => return fail(e),
+        }
+    }
+    match ungarble::batch::apply_decisions(&a.dir, &all) {
+        Ok(done) => {
+            eprintln!(
+                "ungarble: decisions applied to {} file(s); {} edit(s) now in their cleaned text; outputs in {}",
+                done.files,
+                done.edits,
+                a.dir.display()
+            );
+            0
+        }
+        Err(e) => fail(e),
     }
 }
 

@@ -34,6 +34,7 @@ pub mod input;
 pub mod phrase;
 pub mod reference;
 pub mod resolver;
+pub mod review;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -200,9 +201,25 @@ impl Engine {
         name: Option<&str>,
         source: Option<&Path>,
     ) -> Outcome {
+        self.clean_shared_at(text, name, source, self.resolver.apply)
+    }
+
+    /// [`Engine::clean_shared`] applying fixes up to `apply` instead of the engine's level
+    /// (used to compute review-level suggestions alongside a safe run).
+    pub fn clean_shared_at(
+        &self,
+        text: Arc<str>,
+        name: Option<&str>,
+        source: Option<&Path>,
+        apply: Applicability,
+    ) -> Outcome {
+        let resolver = Resolver {
+            apply,
+            ..self.resolver
+        };
         let detectors: Vec<&dyn Detector> = self.detectors.iter().map(|d| d.as_ref()).collect();
         let Some(index) = &self.references else {
-            return self.resolver.resolve(text, &detectors, name);
+            return resolver.resolve(text, &detectors, name);
         };
         let exclude = source.and_then(|p| index.find_path(p));
         let matches = index.matches(&text, exclude);
@@ -213,9 +230,7 @@ impl Engine {
                 containment: m.containment,
             })
             .collect();
-        let mut out = self
-            .resolver
-            .resolve_with(Arc::clone(&text), &detectors, name, &refs);
+        let mut out = resolver.resolve_with(Arc::clone(&text), &detectors, name, &refs);
         out.sources = matches
             .into_iter()
             .map(|m| SourceReport {

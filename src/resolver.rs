@@ -248,6 +248,8 @@ pub enum Status {
     Flagged,
     /// A fix that could not be applied; `reason` says why.
     Skipped,
+    /// A fix a reviewer turned down (`ungarble apply`).
+    Rejected,
 }
 
 /// A finding as reported for a document: spans in the original text.

@@ -7,6 +7,7 @@
 //!   so an interrupted run never leaves a half-written file.
 
 pub mod diff;
+pub mod html;
 pub mod report;
 
 use std::io::Write;

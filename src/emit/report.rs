@@ -21,15 +21,26 @@ pub struct EditView<'a> {
     pub column: usize,
 }
 
+fn edit_view<'b>(doc: &Document, edit: &'b LoggedEdit) -> EditView<'b> {
+    let (line, column) = doc.line_col(edit.start);
+    EditView { edit, line, column }
+}
+
 /// Counts by kind.
-#[derive(Debug, Default, Clone, Serialize, PartialEq)]
+#[derive(Debug, Default, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Counts {
     pub findings: BTreeMap<String, usize>,
     pub applied: BTreeMap<String, usize>,
     pub suggested: usize,
     pub flagged: usize,
     pub skipped: usize,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rejected: usize,
     pub edits: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Counts {
@@ -43,6 +54,7 @@ impl Counts {
                 Status::Suggested => c.suggested += 1,
                 Status::Flagged => c.flagged += 1,
                 Status::Skipped => c.skipped += 1,
+                Status::Rejected => c.rejected += 1,
             }
         }
         c.edits = outcome.log.edits.len();
@@ -59,6 +71,7 @@ impl Counts {
         self.suggested += o.suggested;
         self.flagged += o.flagged;
         self.skipped += o.skipped;
+        self.rejected += o.rejected;
         self.edits += o.edits;
     }
 
@@ -89,7 +102,42 @@ pub struct FileReport<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub references: &'a [crate::resolver::SourceReport],
     pub edits: Vec<EditView<'a>>,
+    /// Review-level edits a `--apply review` run makes that this run did not (accepted or
+    /// rejected in the review page, applied with `ungarble apply`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<EditView<'a>>,
     pub findings: &'a [FindingRecord],
+    /// Findings behind suggestions that only the review-level run reported.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestion_findings: Vec<&'a FindingRecord>,
+}
+
+/// The suggestions of a run, given the review-level run of the same text: its edits that
+/// the run does not have, and the findings behind them that the run did not report.
+pub fn suggestions<'a>(
+    outcome: &Outcome,
+    review: &'a Outcome,
+) -> (Vec<&'a LoggedEdit>, Vec<&'a FindingRecord>) {
+    use std::collections::HashSet;
+    let have: HashSet<&str> = outcome.log.edits.iter().map(|e| e.id.as_str()).collect();
+    let edits: Vec<&LoggedEdit> = review
+        .log
+        .edits
+        .iter()
+        .filter(|e| !have.contains(e.id.as_str()))
+        .collect();
+    let reported: HashSet<&str> = outcome.findings.iter().map(|r| r.id.as_str()).collect();
+    let wanted: HashSet<&str> = edits
+        .iter()
+        .flat_map(|e| e.findings.iter().map(String::as_str))
+        .filter(|id| !reported.contains(id))
+        .collect();
+    let findings = review
+        .findings
+        .iter()
+        .filter(|r| wanted.contains(r.id.as_str()))
+        .collect();
+    (edits, findings)
 }
 
 pub fn file_report_json(
@@ -100,7 +148,7 @@ pub fn file_report_json(
     warnings: &[String],
 ) -> String {
     let mut out = Vec::new();
-    write_file_report(&mut out, path, outcome, apply, encoding, warnings).expect("in memory");
+    write_file_report(&mut out, path, outcome, None, apply, encoding, warnings).expect("in memory");
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
@@ -109,25 +157,56 @@ pub fn write_file_report(
     out: &mut dyn std::io::Write,
     path: &str,
     outcome: &Outcome,
+    review: Option<&Outcome>,
     apply: Applicability,
     encoding: &str,
     warnings: &[String],
 ) -> std::io::Result<()> {
     let doc = Document::new(outcome.original.clone());
-    let edits = outcome
-        .log
-        .edits
-        .iter()
-        .map(|e| {
-            let (line, column) = doc.line_col(e.start);
-            EditView {
-                edit: e,
-                line,
-                column,
-            }
-        })
-        .collect();
-    let r = FileReport {
+    let r = build(&doc, path, outcome, review, apply, encoding, warnings);
+    serde_json::to_writer_pretty(&mut *out, &r)?;
+    out.write_all(b"\n")
+}
+
+/// The report as a JSON value (what the review page and `ungarble apply` work from).
+pub fn file_report_value(
+    path: &str,
+    outcome: &Outcome,
+    review: Option<&Outcome>,
+    apply: Applicability,
+    encoding: &str,
+    warnings: &[String],
+) -> serde_json::Value {
+    let doc = Document::new(outcome.original.clone());
+    let r = build(&doc, path, outcome, review, apply, encoding, warnings);
+    serde_json::to_value(&r).expect("report serialises")
+}
+
+/// Writes a report value as the JSON file does.
+pub fn write_report_value(
+    out: &mut dyn std::io::Write,
+    report: &serde_json::Value,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
+}
+
+fn build<'a>(
+    doc: &Document,
+    path: &'a str,
+    outcome: &'a Outcome,
+    review: Option<&'a Outcome>,
+    apply: Applicability,
+    encoding: &'a str,
+    warnings: &'a [String],
+) -> FileReport<'a> {
+    let view = |e| edit_view(doc, e);
+    let edits = outcome.log.edits.iter().map(view).collect();
+    let (sugg, sugg_findings) = match review {
+        Some(r) => suggestions(outcome, r),
+        None => (Vec::new(), Vec::new()),
+    };
+    FileReport {
         version: REPORT_VERSION,
         path,
         encoding,
@@ -142,10 +221,10 @@ pub fn write_file_report(
         warnings,
         references: &outcome.sources,
         edits,
+        suggestions: sugg.into_iter().map(view).collect(),
         findings: &outcome.findings,
-    };
-    serde_json::to_writer_pretty(&mut *out, &r)?;
-    out.write_all(b"\n")
+        suggestion_findings: sugg_findings,
+    }
 }
 
 /// One file's line in the summary.
@@ -159,6 +238,9 @@ pub struct FileSummary {
     pub bytes: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spin_score: Option<f64>,
+    /// Matched canonical sources (with `--reference`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub references: usize,
     pub counts: Counts,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,

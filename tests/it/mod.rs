@@ -4,6 +4,7 @@ mod cli;
 mod dictionaries;
 mod fixtures;
 mod properties;
+mod review;
 mod seeds;
 mod sources;
 

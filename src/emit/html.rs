@@ -1,0 +1,540 @@
+//! Self-contained HTML review pages: one per file (`reports/<path>.html`) and the batch
+//! index (`index.html`).
+//!
+//! Pages are rendered from the stored JSON report (so `ungarble apply` renders them again
+//! without detecting), carry their CSS and script inline and load nothing: they work
+//! offline and from a file. Every piece of document text goes through [`esc`]; data for the
+//! script is embedded as JSON with `<`, `>` and `&` escaped, so a document holding
+//! `<script>` or tag soup shows as text.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+/// Files larger than this get no HTML page (a browser cannot review them usefully); the
+/// diff and JSON report are still written.
+pub const MAX_PAGE_BYTES: usize = 16 << 20;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON safe to embed in a `<script type="application/json">` element.
+fn script_json(v: &Value) -> String {
+    serde_json::to_string(v)
+        .expect("JSON")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// A relative path as a URL path (each byte outside the unreserved set percent-encoded).
+pub fn href(rel: &str) -> String {
+    let mut out = String::new();
+    for b in rel.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+:root{--fg:#1d232a;--muted:#5b6673;--line:#d9dee4;--bg:#fbfbfa;--del:#fbe0df;--delfg:#8c1d18;--ins:#dcf3e2;--insfg:#125428;--sug:#fff2c7;--cur:#2f6fdb}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
+header{padding:14px 22px;border-bottom:1px solid var(--line);background:#fff;position:sticky;top:0;z-index:2}
+header h1{font-size:18px;margin:0 0 4px;word-break:break-all}
+.meta{color:var(--muted);font-size:13px}
+.meta span{margin-right:14px}
+.toolbar{margin-top:8px;display:flex;gap:8px;flex-wrap:wrap;align-items:center}
+button{font:inherit;font-size:13px;padding:3px 10px;border:1px solid var(--line);border-radius:4px;background:#fff;cursor:pointer}
+button[aria-pressed=true]{background:#e8effc;border-color:var(--cur)}
+main{display:grid;grid-template-columns:minmax(0,1fr) 380px;gap:0}
+.text{padding:18px 26px;white-space:pre-wrap;overflow-wrap:anywhere;font:15px/1.65 Georgia,"Times New Roman",serif}
+.panes{display:grid;grid-template-columns:1fr}
+body.side .panes{grid-template-columns:1fr 1fr}
+.pane h2{display:none;font:600 12px system-ui,sans-serif;color:var(--muted);margin:10px 26px 0;text-transform:uppercase;letter-spacing:.05em}
+body.side .pane h2{display:block}
+.pane.after{display:none}
+body.side .pane.after{display:block;border-left:1px solid var(--line)}
+body.side .pane.before ins,body.side .pane.after del{display:none}
+del{background:var(--del);color:var(--delfg);text-decoration:line-through}
+ins{background:var(--ins);color:var(--insfg);text-decoration:none}
+.chg.suggested del{background:none;color:inherit;text-decoration:none}
+.chg.suggested ins{background:var(--sug);color:#6b4e00;border-bottom:1px dashed #b58900}
+.chg.suggested ins::before{content:"⟨"}.chg.suggested ins::after{content:"⟩"}
+.chg.suggested.accepted del{background:var(--del);color:var(--delfg);text-decoration:line-through}
+.chg.suggested.accepted ins{background:var(--ins);color:var(--insfg);border:0}
+.chg.suggested.accepted ins::before,.chg.suggested.accepted ins::after{content:""}
+.chg.rejected del{background:none;color:inherit;text-decoration:none}
+.chg.rejected ins{display:none}
+.chg.current{outline:2px solid var(--cur);outline-offset:1px;border-radius:2px}
+aside{border-left:1px solid var(--line);background:#fff;height:calc(100vh - 110px);overflow:auto;position:sticky;top:110px;font-size:13px}
+aside h2{font-size:13px;margin:12px 14px 6px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted)}
+aside ol{list-style:none;margin:0;padding:0}
+aside li{padding:8px 14px;border-top:1px solid #eef0f3}
+aside li.current{background:#eef4fe}
+aside li .what{font-weight:600}
+aside li .rule{font:12px ui-monospace,monospace;color:var(--muted)}
+aside li .ev{color:var(--muted);font-size:12px;margin-top:2px;overflow-wrap:anywhere}
+aside li .acts{margin-top:4px;display:flex;gap:6px}
+aside li.rejected .what{text-decoration:line-through;color:var(--muted)}
+.badge{display:inline-block;font-size:11px;padding:0 6px;border-radius:8px;background:#eef0f3;margin-left:4px}
+.badge.safe{background:#dcf3e2}.badge.review{background:#fff2c7}.badge.flag{background:#eef0f3}
+textarea{width:100%;height:90px;font:12px ui-monospace,monospace}
+.help{color:var(--muted);font-size:12px}
+table{border-collapse:collapse;width:100%;background:#fff;font-size:14px}
+th,td{padding:6px 10px;border-bottom:1px solid #eef0f3;text-align:left;vertical-align:top}
+th{cursor:pointer;user-select:none;background:#f3f5f7;position:sticky;top:0}
+th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+.wrap{padding:18px 22px}
+.err{color:#8c1d18}
+"#;
+
+const PAGE_SCRIPT: &str = r#"
+(function(){
+  const data = JSON.parse(document.getElementById('review-data').textContent);
+  const items = Array.from(document.querySelectorAll('#changes li.item'));
+  const decisions = {};
+  let cur = -1;
+  function spans(id){ return document.querySelectorAll('.chg[data-id="' + CSS.escape(id) + '"]'); }
+  function state(li){
+    const id = li.dataset.id, v = decisions[id];
+    if (li.dataset.status === 'applied') return v === 'reject' ? 'rejected' : 'kept';
+    return v === 'accept' ? 'accepted' : 'offered';
+  }
+  function paint(li){
+    const s = state(li);
+    li.classList.toggle('rejected', s === 'rejected');
+    li.querySelector('.acc').setAttribute('aria-pressed', String(s === 'kept' || s === 'accepted'));
+    li.querySelector('.rej').setAttribute('aria-pressed', String(s === 'rejected' || (s === 'offered' && decisions[li.dataset.id] === 'reject')));
+    spans(li.dataset.id).forEach(function(sp){
+      sp.classList.toggle('rejected', s === 'rejected');
+      sp.classList.toggle('accepted', s === 'accepted');
+    });
+  }
+  function decide(li, v){ decisions[li.dataset.id] = v; paint(li); exportText(); }
+  function go(i){
+    if (!items.length) return;
+    cur = (i + items.length) % items.length;
+    items.forEach(function(li, k){ li.classList.toggle('current', k === cur); });
+    document.querySelectorAll('.chg.current').forEach(function(s){ s.classList.remove('current'); });
+    const li = items[cur];
+    const sp = spans(li.dataset.id);
+    sp.forEach(function(s){ s.classList.add('current'); });
+    (sp[0] || li).scrollIntoView({block: 'center'});
+    li.scrollIntoView({block: 'nearest'});
+  }
+  function exportObj(){
+    const files = {}; files[data.path] = {};
+    Object.keys(decisions).sort().forEach(function(id){ files[data.path][id] = decisions[id]; });
+    return {version: 1, files: files};
+  }
+  function exportText(){
+    document.getElementById('decisions-json').value = JSON.stringify(exportObj(), null, 2);
+  }
+  items.forEach(function(li, k){
+    li.querySelector('.acc').addEventListener('click', function(){ go(k); decide(li, 'accept'); });
+    li.querySelector('.rej').addEventListener('click', function(){ go(k); decide(li, 'reject'); });
+    li.querySelector('.what').addEventListener('click', function(){ go(k); });
+    paint(li);
+  });
+  document.querySelectorAll('.chg').forEach(function(sp){
+    sp.addEventListener('click', function(){
+      const k = items.findIndex(function(li){ return li.dataset.id === sp.dataset.id; });
+      if (k >= 0) go(k);
+    });
+  });
+  document.getElementById('view-side').addEventListener('click', function(e){
+    const on = document.body.classList.toggle('side');
+    e.target.setAttribute('aria-pressed', String(on));
+  });
+  document.getElementById('export').addEventListener('click', function(){
+    exportText();
+    const blob = new Blob([document.getElementById('decisions-json').value + '\n'], {type: 'application/json'});
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = 'decisions.json';
+    document.body.appendChild(a); a.click(); a.remove();
+  });
+  document.addEventListener('keydown', function(e){
+    if (e.target.tagName === 'TEXTAREA' || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === 'j' || e.key === 'n') { go(cur + 1); e.preventDefault(); }
+    else if (e.key === 'k' || e.key === 'p') { go(cur - 1); e.preventDefault(); }
+    else if ((e.key === 'a' || e.key === 'r') && cur >= 0) { decide(items[cur], e.key === 'a' ? 'accept' : 'reject'); e.preventDefault(); }
+    else if (e.key === 's') { document.getElementById('view-side').click(); }
+  });
+  exportText();
+})();
+"#;
+
+const INDEX_SCRIPT: &str = r#"
+(function(){
+  const table = document.getElementById('files');
+  table.querySelectorAll('th').forEach(function(th, col){
+    th.addEventListener('click', function(){
+      const asc = th.getAttribute('aria-sort') !== 'ascending';
+      table.querySelectorAll('th').forEach(function(h){ h.removeAttribute('aria-sort'); });
+      th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+      const body = table.tBodies[0];
+      const rows = Array.from(body.rows);
+      rows.sort(function(a, b){
+        const x = a.cells[col].dataset.v, y = b.cells[col].dataset.v;
+        const nx = parseFloat(x), ny = parseFloat(y);
+        const c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+        return asc ? c : -c;
+      });
+      rows.forEach(function(r){ body.appendChild(r); });
+    });
+  });
+})();
+"#;
+
+fn s<'a>(v: &'a Value, k: &str) -> &'a str {
+    v.get(k).and_then(Value::as_str).unwrap_or("")
+}
+
+fn n(v: &Value, k: &str) -> u64 {
+    v.get(k).and_then(Value::as_u64).unwrap_or(0)
+}
+
+/// A change (edit or suggestion) for rendering.
+struct Change<'a> {
+    v: &'a Value,
+    start: usize,
+    end: usize,
+    applied: bool,
+}
+
+/// The review page of one file, from its stored report and original text.
+pub fn page(report: &Value, original: &str) -> String {
+    let path = s(report, "path");
+    let empty = Vec::new();
+    let arr = |k: &str| report.get(k).and_then(Value::as_array).unwrap_or(&empty);
+    let mut changes: Vec<Change> = Vec::new();
+    for (key, applied) in [("edits", true), ("suggestions", false)] {
+        for v in arr(key) {
+            let (start, end) = (n(v, "start") as usize, n(v, "end") as usize);
+            if end <= original.len() && start <= end {
+                changes.push(Change {
+                    v,
+                    start,
+                    end,
+                    applied,
+                });
+            }
+        }
+    }
+    changes.sort_by_key(|c| (c.start, c.end, !c.applied));
+    // Findings by id, for each change's reasons.
+    let mut by_id = std::collections::HashMap::new();
+    for f in arr("findings").iter().chain(arr("suggestion_findings")) {
+        by_id.insert(s(f, "id"), f);
+    }
+
+    // Inline text: applied edits, and suggestions that do not overlap one.
+    let mut inline: Vec<&Change> = Vec::new();
+    for c in &changes {
+        let clash = inline
+            .last()
+            .is_some_and(|p| c.start < p.end || c.start == p.start);
+        if !clash {
+            inline.push(c);
+        }
+    }
+    let mut text = String::with_capacity(original.len() * 2);
+    let mut pos = 0;
+    let mut line = 1;
+    let push_plain = |text: &mut String, t: &str, line: &mut usize| {
+        for (i, part) in t.split('\n').enumerate() {
+            if i > 0 {
+                text.push('\n');
+                *line += 1;
+                let _ = write!(text, "<a class=\"ln\" id=\"L{line}\"></a>");
+            }
+            text.push_str(&esc(part));
+        }
+    };
+    text.push_str("<a class=\"ln\" id=\"L1\"></a>");
+    for c in &inline {
+        if c.start < pos || !original.is_char_boundary(c.start) || !original.is_char_boundary(c.end)
+        {
+            continue;
+        }
+        push_plain(&mut text, &original[pos..c.start], &mut line);
+        let _ = write!(
+            text,
+            "<span class=\"chg {}\" data-id=\"{}\"><del>{}</del><ins>{}</ins></span>",
+            if c.applied { "applied" } else { "suggested" },
+            esc(s(c.v, "id")),
+            esc(&original[c.start..c.end]),
+            esc(s(c.v, "replacement"))
+        );
+        line += original[c.start..c.end].matches('\n').count();
+        pos = c.end;
+    }
+    push_plain(&mut text, &original[pos..], &mut line);
+
+    // Sidebar: every change with its reasons, then flagged findings.
+    let mut list = String::new();
+    for c in &changes {
+        let id = s(c.v, "id");
+        let rules: Vec<&str> =
+            c.v.get("rules")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+        let appl = s(c.v, "applicability");
+        let _ = write!(
+            list,
+            "<li class=\"item\" data-id=\"{}\" data-status=\"{}\"><div class=\"what\">{} <span class=\"rule\">L{} · {}</span><span class=\"badge {}\">{}</span></div><div>“<del>{}</del>” → “<ins>{}</ins>”</div>",
+            esc(id),
+            if c.applied { "applied" } else { "suggested" },
+            if c.applied { "Change" } else { "Suggestion" },
+            n(c.v, "line"),
+            esc(&rules.join(", ")),
+            esc(appl),
+            esc(appl),
+            esc(s(c.v, "original")),
+            esc(s(c.v, "replacement")),
+        );
+        for fid in
+            c.v.get("findings")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+        {
+            if let Some(f) = by_id.get(fid) {
+                let conf = f.get("confidence").and_then(Value::as_f64).unwrap_or(0.0);
+                let _ = write!(
+                    list,
+                    "<div class=\"ev\"><b>{}</b> {} — {} · confidence {:.2}{}</div>",
+                    esc(s(f, "rule")),
+                    esc(s(f, "kind")),
+                    esc(s(f, "message")),
+                    conf,
+                    evidence(f)
+                );
+            }
+        }
+        list.push_str("<div class=\"acts\"><button class=\"acc\" aria-pressed=\"false\">Accept</button><button class=\"rej\" aria-pressed=\"false\">Reject</button></div></li>\n");
+    }
+    let mut flags = String::new();
+    for f in arr("findings") {
+        let st = s(f, "status");
+        if st == "flagged" || st == "skipped" {
+            let _ = writeln!(
+                flags,
+                "<li><div><a href=\"#L{}\">L{}:{}</a> <span class=\"rule\">{} {}</span><span class=\"badge flag\">{}</span></div><div>{}</div>{}</li>",
+                n(f, "line"),
+                n(f, "line"),
+                n(f, "column"),
+                esc(s(f, "rule")),
+                esc(s(f, "kind")),
+                esc(st),
+                esc(s(f, "message")),
+                {
+                    let e = evidence(f);
+                    if e.is_empty() { String::new() } else { format!("<div class=\"ev\">{e}</div>") }
+                }
+            );
+        }
+    }
+    let counts = report.get("counts").cloned().unwrap_or(Value::Null);
+    let metrics = report.get("metrics").cloned().unwrap_or(Value::Null);
+    let spin = metrics.get("spin_score").and_then(Value::as_f64);
+    let refs = arr("references").len();
+    let data = serde_json::json!({"path": path});
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{title} — ungarble review</title><style>{STYLE}</style></head>\n<body>\n<header><h1>{title}</h1><div class=\"meta\"><span>{enc}</span><span>{edits} changes</span><span>{sugg} suggestions</span><span>{flagged} flagged</span>{spin}{refs}</div>\n<div class=\"toolbar\"><button id=\"view-side\" aria-pressed=\"false\">Side by side (s)</button><button id=\"export\">Export decisions</button><span class=\"help\">j/k or n/p: next/previous change · a: accept · r: reject</span></div></header>\n<main><div class=\"panes\"><div class=\"pane before\"><h2>Original</h2><div class=\"text\" id=\"text\">{text}</div></div><div class=\"pane after\"><h2>Cleaned</h2><div class=\"text\">{text}</div></div></div>\n<aside><h2>Changes ({nchanges})</h2><ol id=\"changes\">{list}</ol><h2>Flagged ({nflags})</h2><ol id=\"flags\">{flags}</ol><h2>Decisions</h2><div style=\"padding:0 14px 14px\"><textarea id=\"decisions-json\" readonly></textarea><div class=\"help\">Save as a file and run <code>ungarble apply DIR --decisions FILE</code>.</div></div></aside></main>\n<script type=\"application/json\" id=\"review-data\">{data}</script>\n<script>{PAGE_SCRIPT}</script>\n</body></html>\n",
+        title = esc(path),
+        enc = esc(s(report, "encoding")),
+        edits = n(&counts, "edits"),
+        sugg = arr("suggestions").len(),
+        flagged = n(&counts, "flagged"),
+        spin = spin
+            .map(|x| format!("<span>spin score {:.2}%</span>", x * 100.0))
+            .unwrap_or_default(),
+        refs = if refs > 0 {
+            format!("<span>{refs} reference(s)</span>")
+        } else {
+            String::new()
+        },
+        nchanges = changes.len(),
+        nflags = flags.matches("<li>").count(),
+        data = script_json(&data),
+    );
+    out
+}
+
+/// Evidence of a finding as escaped `key: value` pairs.
+fn evidence(f: &Value) -> String {
+    let Some(ev) = f.get("evidence").and_then(Value::as_object) else {
+        return String::new();
+    };
+    ev.iter()
+        .map(|(k, v)| {
+            let v = v
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string());
+            format!("<br>{}: {}", esc(k), esc(&v))
+        })
+        .collect()
+}
+
+/// The batch index: every file with its counts, linking to its page.
+pub fn index(summary: &Value, pages: &std::collections::BTreeSet<String>) -> String {
+    let empty = Vec::new();
+    let files = summary
+        .get("files")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty);
+    let mut rows = String::new();
+    for f in files {
+        let path = s(f, "path");
+        let c = f.get("counts").cloned().unwrap_or(Value::Null);
+        let applied: Vec<String> = c
+            .get("applied")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| format!("{k} {}", v.as_u64().unwrap_or(0)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let spin = f.get("spin_score").and_then(Value::as_f64);
+        let link = if pages.contains(path) {
+            format!("<a href=\"reports/{}.html\">{}</a>", href(path), esc(path))
+        } else {
+            esc(path)
+        };
+        let problem = f
+            .get("error")
+            .and_then(Value::as_str)
+            .map(|e| format!("<span class=\"err\">{}</span>", esc(e)))
+            .or_else(|| {
+                f.get("warnings").and_then(Value::as_array).map(|w| {
+                    w.iter()
+                        .filter_map(Value::as_str)
+                        .map(esc)
+                        .collect::<Vec<_>>()
+                        .join("<br>")
+                })
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            rows,
+            "<tr><td data-v=\"{p}\">{link}</td><td data-v=\"{st}\">{st}</td><td class=\"n\" data-v=\"{e}\">{e}</td><td data-v=\"{a}\">{a}</td><td class=\"n\" data-v=\"{sg}\">{sg}</td><td class=\"n\" data-v=\"{fl}\">{fl}</td><td class=\"n\" data-v=\"{sp}\">{spt}</td><td class=\"n\" data-v=\"{r}\">{r}</td><td data-v=\"{pr}\">{problem}</td></tr>",
+            p = esc(path),
+            st = esc(s(f, "status")),
+            e = n(&c, "edits"),
+            a = esc(&applied.join(", ")),
+            sg = n(&c, "suggested"),
+            fl = n(&c, "flagged"),
+            sp = spin.unwrap_or(-1.0),
+            spt = spin.map(|x| format!("{:.2}%", x * 100.0)).unwrap_or_default(),
+            r = n(f, "references"),
+            pr = esc(&problem.len().to_string()),
+        );
+    }
+    let mut errors = String::new();
+    for e in summary
+        .get("errors")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty)
+    {
+        let _ = writeln!(
+            errors,
+            "<tr><td>{}</td><td class=\"err\">{}</td></tr>",
+            esc(s(e, "path")),
+            esc(s(e, "reason"))
+        );
+    }
+    let t = summary.get("totals").cloned().unwrap_or(Value::Null);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>ungarble batch review</title><style>{STYLE}</style></head>\n<body><header><h1>ungarble batch review</h1><div class=\"meta\"><span>{files} files</span><span>{changed} changed</span><span>{unchanged} unchanged</span><span>{errs} errors</span><span>fixes applied at level “{apply}”</span></div></header>\n<div class=\"wrap\"><table id=\"files\"><thead><tr><th>File</th><th>Status</th><th>Edits</th><th>Applied by kind</th><th>Suggestions</th><th>Flagged</th><th>Spin score</th><th>References</th><th>Problems</th></tr></thead><tbody>\n{rows}</tbody></table>\n{errsec}</div>\n<script>{INDEX_SCRIPT}</script>\n</body></html>\n",
+        files = n(&t, "files"),
+        changed = n(&t, "changed"),
+        unchanged = n(&t, "unchanged"),
+        errs = n(&t, "errors"),
+        apply = esc(s(summary, "apply")),
+        errsec = if errors.is_empty() {
+            String::new()
+        } else {
+            format!("<h2>Could not be processed</h2><table><tbody>{errors}</tbody></table>")
+        },
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn document_text_and_data_are_escaped() {
+        let original = "<script>alert(1)</script> <b onclick=\"x\">bold</b> & more\n";
+        let report = json!({
+            "path": "<img src=x onerror=alert(2)>.txt",
+            "encoding": "UTF-8",
+            "counts": {"edits": 1, "flagged": 0},
+            "edits": [{"id": "e1", "start": 26, "end": 29, "original": "<b ", "replacement": "</div><script>", "line": 1, "rules": ["T001"], "applicability": "safe", "findings": ["f1"]}],
+            "findings": [{"id": "f1", "rule": "T001", "kind": "typography", "status": "applied", "message": "<i>m</i>", "confidence": 1.0, "evidence": {"<k>": "<v>"}}]
+        });
+        let html = page(&report, original);
+        assert!(!html.contains("<script>alert"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<b onclick"), "{html}");
+        assert!(!html.contains("</div><script>"), "{html}");
+        assert!(!html.contains("<i>m</i>"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;.txt"));
+        // Exactly the page's own two scripts, and no external resource of any kind.
+        assert_eq!(html.matches("<script").count(), 2);
+        for bad in ["src=\"http", "href=\"http", "@import", "url(", "<link"] {
+            assert!(!html.contains(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn index_links_pages_and_escapes_names() {
+        let summary = json!({
+            "apply": "safe",
+            "totals": {"files": 2, "changed": 1, "unchanged": 0, "errors": 1},
+            "files": [{"path": "a b/<x>.txt", "status": "changed", "counts": {"edits": 2, "applied": {"spin": 2}, "suggested": 0, "flagged": 1}, "spin_score": 0.02}],
+            "errors": [{"path": "bad.bin", "reason": "binary file"}]
+        });
+        let pages = std::iter::once("a b/<x>.txt".to_string()).collect();
+        let html = index(&summary, &pages);
+        assert!(
+            html.contains("href=\"reports/a%20b/%3Cx%3E.txt.html\""),
+            "{html}"
+        );
+        assert!(html.contains("a b/&lt;x&gt;.txt"));
+        assert!(html.contains("spin 2"));
+        assert!(html.contains("binary file"));
+    }
+}
