@@ -1,5 +1,6 @@
 //! Integration test modules and shared helpers.
 
+mod browser;
 mod cli;
 mod dictionaries;
 mod fixtures;
