@@ -42,6 +42,9 @@ pub struct BatchOptions {
     /// Also overwrite each changed input with its cleaned text (`--in-place`), after its
     /// outcome verified, atomically, keeping a backup.
     pub in_place: Option<InPlace>,
+    /// Write the review pages (`reports/<path>.html`) and `index.html` (`--no-html` turns
+    /// them off for bulk runs).
+    pub html: bool,
 }
 
 /// Where `--in-place` keeps the originals.
@@ -94,6 +97,7 @@ impl BatchOptions {
             keep_encoding: false,
             max_file_size: None,
             in_place: None,
+            html: true,
         }
     }
 }
@@ -313,7 +317,9 @@ pub fn clean_batch(
         path: summary_path,
         source: e,
     })?;
-    write_index(&opts.out, &serde_json::to_value(&summary).expect("summary"))?;
+    if opts.html {
+        write_index(&opts.out, &serde_json::to_value(&summary).expect("summary"))?;
+    }
     Ok(BatchResult { summary })
 }
 
@@ -407,6 +413,7 @@ fn process_file(engine: &Engine, file: &InputFile, opts: &BatchOptions) -> FileS
         &warnings,
         &opts.out,
         &file.path,
+        opts.html,
     ) {
         return error_summary(rel, reason);
     }
@@ -438,6 +445,7 @@ fn write_outputs(
     warnings: &[String],
     out: &Path,
     source: &Path,
+    with_html: bool,
 ) -> Result<(), String> {
     let clean_path = out.join("clean").join(rel_path);
     let mut report_base = out.join("reports").join(rel_path).into_os_string();
@@ -469,7 +477,7 @@ fn write_outputs(
             Applicability::Review,
         )
     });
-    if outcome.original.len() > html::MAX_PAGE_BYTES {
+    if !with_html || outcome.original.len() > html::MAX_PAGE_BYTES {
         return stream(Path::new(&json_path), &|w| {
             write_file_report(
                 w,

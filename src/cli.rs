@@ -103,6 +103,9 @@ struct CleanArgs {
     /// Skip (and report) files larger than this many bytes.
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
+    /// Do not write the HTML review pages and index (bulk runs).
+    #[arg(long)]
+    no_html: bool,
     /// Also overwrite each changed input with its cleaned text, atomically and only after
     /// its edit log verified, keeping the original as `<file>.orig` (or in --backup-dir).
     #[arg(long)]
@@ -299,6 +302,7 @@ fn clean(a: CleanArgs) -> i32 {
         encoding,
         keep_encoding: a.keep_encoding,
         max_file_size: a.max_file_size,
+        html: !a.no_html,
         in_place: a.in_place.then_some(match a.backup_dir {
             Some(d) => ungarble::batch::InPlace::BackupDir(d),
             None => ungarble::batch::InPlace::Suffix,

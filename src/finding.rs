@@ -43,6 +43,13 @@ impl Applicability {
     }
 }
 
+/// Confidences are written as their shortest decimal form ("0.95"), the same whether the
+/// report is streamed or built as a JSON value first (which widens `f32` to `f64`).
+fn confidence_as_written<S: serde::Serializer>(c: &f32, s: S) -> Result<S::Ok, S::Error> {
+    let shortest: f64 = c.to_string().parse().unwrap_or(f64::from(*c));
+    s.serialize_f64(shortest)
+}
+
 /// The one policy that combines a detector's declared applicability with its confidence:
 /// the result is the *stricter* of the two, where confidence maps to
 /// `safe` at 0.9 and above, `review` at 0.6 and above, and `flag` below.
@@ -182,6 +189,7 @@ pub struct Finding {
     pub kind: Kind,
     pub span: Span,
     pub message: String,
+    #[serde(serialize_with = "confidence_as_written")]
     pub confidence: f32,
     pub applicability: Applicability,
     #[serde(skip_serializing_if = "Evidence::is_empty")]

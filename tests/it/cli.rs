@@ -306,6 +306,21 @@ fn output_is_byte_identical_for_one_and_four_threads() {
     // Per input: cleaned file, diff, JSON report and review page; plus summary and index.
     assert_eq!(t1.len(), inputs * 4 + 2);
     assert!(t1 == t4, "outputs differ between --jobs 1 and --jobs 4");
+    // Bulk runs can leave the pages out; everything else is the same.
+    let o0 = dir.path().join("o0");
+    assert_eq!(
+        run(&["clean", s(&seeds), "--out", s(&o0), "--no-html"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let t0 = read_tree(&o0);
+    let without: Vec<_> = t1
+        .iter()
+        .filter(|(p, _)| !p.ends_with(".html"))
+        .cloned()
+        .collect();
+    assert!(t0 == without, "--no-html changes only the pages");
 }
 
 #[test]
