@@ -13,8 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::emit::report::{
-    file_report_value, write_file_report, write_report_value, Counts, ErrorRecord, FileSummary,
-    Summary,
+    write_report_value, Counts, ErrorRecord, FileSummary, ReportSource, Summary,
 };
 use crate::emit::{diff, html, write_atomic, write_atomic_with};
 use crate::finding::Applicability;
@@ -477,27 +476,18 @@ fn write_outputs(
             Applicability::Review,
         )
     });
-    if !with_html || outcome.original.len() > html::MAX_PAGE_BYTES {
-        return stream(Path::new(&json_path), &|w| {
-            write_file_report(
-                w,
-                rel,
-                outcome,
-                review.as_ref(),
-                engine.apply(),
-                encoding,
-                warnings,
-            )
-        });
-    }
-    let report = file_report_value(
-        rel,
+    let source = ReportSource {
+        path: rel,
         outcome,
-        review.as_ref(),
-        engine.apply(),
+        review: review.as_ref(),
+        apply: engine.apply(),
         encoding,
         warnings,
-    );
+    };
+    if !with_html || outcome.original.len() > html::MAX_PAGE_BYTES {
+        return stream(Path::new(&json_path), &|w| source.write(w));
+    }
+    let report = source.value();
     stream(Path::new(&json_path), &|w| write_report_value(w, &report))?;
     let mut html_path = out.join("reports").join(rel_path).into_os_string();
     html_path.push(".html");

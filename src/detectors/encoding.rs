@@ -226,27 +226,22 @@ fn invisible_and_control(text: &str, sink: &mut Sink) {
             _ => false,
         };
         prev = Some(c);
-        if invisible {
+        // A C1 control inside a mojibake run is covered by that longer repair, which the
+        // resolver prefers.
+        let found = if invisible {
+            Some((
+                &INVISIBLE,
+                format!("invisible U+{:04X} inside a word", c as u32),
+            ))
+        } else if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}') {
+            Some((&CONTROL, format!("control character U+{:04X}", c as u32)))
+        } else {
+            None
+        };
+        if let Some((rule, message)) = found {
             sink.push(
-                Finding::new(
-                    &INVISIBLE,
-                    span,
-                    format!("invisible U+{:04X} inside a word", c as u32),
-                )
-                .with_fix(vec![Edit::deletion(span)], Applicability::Safe),
-            );
-            continue;
-        }
-        // A C1 control inside a mojibake run is covered by that longer repair, which
-        // the resolver prefers.
-        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}') {
-            sink.push(
-                Finding::new(
-                    &CONTROL,
-                    span,
-                    format!("control character U+{:04X}", c as u32),
-                )
-                .with_fix(vec![Edit::deletion(span)], Applicability::Safe),
+                Finding::new(rule, span, message)
+                    .with_fix(vec![Edit::deletion(span)], Applicability::Safe),
             );
         }
     }

@@ -148,38 +148,43 @@ pub fn file_report_json(
     warnings: &[String],
 ) -> String {
     let mut out = Vec::new();
-    write_file_report(&mut out, path, outcome, None, apply, encoding, warnings).expect("in memory");
+    let source = ReportSource {
+        path,
+        outcome,
+        review: None,
+        apply,
+        encoding,
+        warnings,
+    };
+    source.write(&mut out).expect("in memory");
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
-/// Streams the report of [`file_report_json`] to `out`.
-pub fn write_file_report(
-    out: &mut dyn std::io::Write,
-    path: &str,
-    outcome: &Outcome,
-    review: Option<&Outcome>,
-    apply: Applicability,
-    encoding: &str,
-    warnings: &[String],
-) -> std::io::Result<()> {
-    let doc = Document::new(outcome.original.clone());
-    let r = build(&doc, path, outcome, review, apply, encoding, warnings);
-    serde_json::to_writer_pretty(&mut *out, &r)?;
-    out.write_all(b"\n")
+/// What a file's report is made from.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportSource<'a> {
+    pub path: &'a str,
+    pub outcome: &'a Outcome,
+    /// The review-level run of the same text, when suggestions were computed.
+    pub review: Option<&'a Outcome>,
+    pub apply: Applicability,
+    pub encoding: &'a str,
+    pub warnings: &'a [String],
 }
 
-/// The report as a JSON value (what the review page and `ungarble apply` work from).
-pub fn file_report_value(
-    path: &str,
-    outcome: &Outcome,
-    review: Option<&Outcome>,
-    apply: Applicability,
-    encoding: &str,
-    warnings: &[String],
-) -> serde_json::Value {
-    let doc = Document::new(outcome.original.clone());
-    let r = build(&doc, path, outcome, review, apply, encoding, warnings);
-    serde_json::to_value(&r).expect("report serialises")
+impl ReportSource<'_> {
+    /// Streams the report to `out`.
+    pub fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let doc = Document::new(self.outcome.original.clone());
+        serde_json::to_writer_pretty(&mut *out, &self.build(&doc))?;
+        out.write_all(b"\n")
+    }
+
+    /// The report as a JSON value (what the review page and `ungarble apply` work from).
+    pub fn value(&self) -> serde_json::Value {
+        let doc = Document::new(self.outcome.original.clone());
+        serde_json::to_value(self.build(&doc)).expect("report serialises")
+    }
 }
 
 /// Writes a report value as the JSON file does.
@@ -189,6 +194,20 @@ pub fn write_report_value(
 ) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;
     out.write_all(b"\n")
+}
+
+impl<'a> ReportSource<'a> {
+    fn build(&self, doc: &Document) -> FileReport<'a> {
+        let ReportSource {
+            path,
+            outcome,
+            review,
+            apply,
+            encoding,
+            warnings,
+        } = *self;
+        build(doc, path, outcome, review, apply, encoding, warnings)
+    }
 }
 
 fn build<'a>(

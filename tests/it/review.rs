@@ -60,6 +60,25 @@ fn write_decisions(path: &Path, files: BTreeMap<String, BTreeMap<String, &str>>)
     std::fs::write(path, json!({"version": 1, "files": files}).to_string()).unwrap();
 }
 
+/// The same verdict for every edit listed under `key` in each file's report.
+fn every(
+    out: &Path,
+    names: &[String],
+    key: &str,
+    verdict: &'static str,
+) -> BTreeMap<String, BTreeMap<String, &'static str>> {
+    names
+        .iter()
+        .map(|n| {
+            let m = ids(&report(out, n), key)
+                .into_iter()
+                .map(|id| (id, verdict))
+                .collect();
+            (n.clone(), m)
+        })
+        .collect()
+}
+
 #[test]
 fn apply_is_exact_accepting_every_suggestion_and_rejecting_every_edit() {
     let dir = tempfile::tempdir().unwrap();
@@ -74,18 +93,8 @@ fn apply_is_exact_accepting_every_suggestion_and_rejecting_every_edit() {
     assert!(suggested >= 5, "the seeds have review-level suggestions");
 
     // Accept every suggestion: the cleaned files equal those of `--apply review`.
-    let accept: BTreeMap<String, BTreeMap<String, &str>> = names
-        .iter()
-        .map(|n| {
-            let m = ids(&report(&safe, n), "suggestions")
-                .into_iter()
-                .map(|id| (id, "accept"))
-                .collect();
-            (n.clone(), m)
-        })
-        .collect();
     let d = dir.path().join("accept.json");
-    write_decisions(&d, accept);
+    write_decisions(&d, every(&safe, &names, "suggestions", "accept"));
     let o = run(&["apply", s(&safe), "--decisions", s(&d)]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     for n in &names {
@@ -104,17 +113,7 @@ fn apply_is_exact_accepting_every_suggestion_and_rejecting_every_edit() {
     assert_eq!(summary["totals"]["counts"]["suggested"], 0, "{summary:#}");
 
     // Reject every edit: the original bytes come back, and the diffs are empty.
-    let reject: BTreeMap<String, BTreeMap<String, &str>> = names
-        .iter()
-        .map(|n| {
-            let m = ids(&report(&safe, n), "edits")
-                .into_iter()
-                .map(|id| (id, "reject"))
-                .collect();
-            (n.clone(), m)
-        })
-        .collect();
-    write_decisions(&d, reject);
+    write_decisions(&d, every(&safe, &names, "edits", "reject"));
     let o = run(&["apply", s(&safe), "--decisions", s(&d)]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     for (n, text) in seeds() {
