@@ -118,6 +118,34 @@ fn stages(c: &mut Criterion) {
             assert_eq!(n, scan_expected)
         })
     });
+    // The baseline the word-keyed scan replaced: one Aho-Corasick DFA over every phrase
+    // (overlapping, ASCII case-insensitive), before any word-boundary or context check.
+    let phrases: Vec<String> = set
+        .entries()
+        .iter()
+        .flat_map(|e| e.find.iter().cloned())
+        .collect();
+    let ac = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::Standard)
+        .ascii_case_insensitive(true)
+        .prefilter(false)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&phrases)
+        .unwrap();
+    let ac_hits: usize = docs
+        .iter()
+        .map(|d| ac.find_overlapping_iter(d.text()).count())
+        .sum();
+    assert!(ac_hits >= scan_expected / 2);
+    g.bench_function("dictionary_automaton_baseline", |b| {
+        b.iter(|| {
+            let n: usize = docs
+                .iter()
+                .map(|d| ac.find_overlapping_iter(black_box(d.text())).count())
+                .sum();
+            assert_eq!(n, ac_hits)
+        })
+    });
     g.bench_function("dictionary_matches", |b| {
         b.iter(|| {
             let n: usize = docs
