@@ -272,11 +272,111 @@ fn reference_index(c: &mut Criterion) {
     g.finish();
 }
 
+/// The other stages of a file's way through `clean`: decoding, the junk and encoding
+/// detectors, and the three emitters (diff, JSON report, review page).
+fn more_stages(c: &mut Criterion) {
+    use ungarble::detectors::{EncodingDamage, Junk};
+    use ungarble::emit::{diff, html, report::ReportSource};
+    let docs: Vec<Document> = corpus().into_iter().map(Document::new).collect();
+    let total_bytes: u64 = docs.iter().map(|d| d.text().len() as u64).sum();
+    let count = |d: &dyn Detector| -> usize {
+        docs.iter()
+            .map(|doc| {
+                let mut sink = Sink::default();
+                d.detect(doc, &Context::default(), &mut sink);
+                sink.findings.len()
+            })
+            .sum()
+    };
+    let junk = Junk::builtin().unwrap();
+    let junk_expected = count(&junk);
+    // The seeds hold "Leave a Reply", "Share the Post:", "Support Us" and more.
+    assert!(junk_expected >= 8 * COPIES && junk_expected % COPIES == 0);
+    let enc_expected = count(&EncodingDamage);
+    assert_eq!(enc_expected % COPIES, 0);
+
+    let mut g = c.benchmark_group("stage");
+    g.throughput(Throughput::Bytes(total_bytes));
+    g.sample_size(10);
+    g.bench_function("junk", |b| {
+        b.iter(|| assert_eq!(count(black_box(&junk)), junk_expected))
+    });
+    g.bench_function("encoding", |b| {
+        b.iter(|| assert_eq!(count(black_box(&EncodingDamage)), enc_expected))
+    });
+    let raw: Vec<Vec<u8>> = docs.iter().map(|d| d.text().as_bytes().to_vec()).collect();
+    g.bench_function("decode", |b| {
+        b.iter(|| {
+            let n: usize = raw
+                .iter()
+                .map(|r| {
+                    ungarble::input::decode_owned(black_box(r.clone()), None)
+                        .unwrap()
+                        .text
+                        .len()
+                })
+                .sum();
+            assert_eq!(n as u64, total_bytes)
+        })
+    });
+    g.finish();
+
+    // Emitters, over the outcomes of the whole pipeline.
+    let engine = Engine::builder().build().unwrap();
+    let outcomes: Vec<_> = docs
+        .iter()
+        .map(|d| engine.clean_text(d.text(), None))
+        .collect();
+    let edits: usize = outcomes.iter().map(|o| o.log.edits.len()).sum();
+    let mut g = c.benchmark_group("emit");
+    g.throughput(Throughput::Bytes(total_bytes));
+    g.sample_size(10);
+    g.bench_function("diff", |b| {
+        b.iter(|| {
+            let hunks: usize = outcomes
+                .iter()
+                .map(|o| {
+                    diff::unified("f.txt", &o.original, black_box(&o.log))
+                        .matches("\n@@ -")
+                        .count()
+                })
+                .sum();
+            assert!(hunks > 0 && hunks <= edits)
+        })
+    });
+    let source = |o| ReportSource {
+        path: "f.txt",
+        outcome: o,
+        review: None,
+        apply: engine.apply(),
+        encoding: "UTF-8",
+        warnings: &[],
+    };
+    g.bench_function("json", |b| {
+        b.iter(|| {
+            for o in &outcomes {
+                let mut out = Vec::new();
+                source(o).write(&mut out).unwrap();
+                assert!(out.len() > o.original.len() / 4);
+            }
+        })
+    });
+    g.bench_function("html", |b| {
+        b.iter(|| {
+            for o in &outcomes {
+                let page = html::page(&source(o).value(), &o.original);
+                assert!(page.len() > o.original.len());
+            }
+        })
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(std::time::Duration::from_secs(1))
         .measurement_time(std::time::Duration::from_secs(3));
-    targets = pipeline, stages, reference_index
+    targets = pipeline, stages, more_stages, reference_index
 }
 criterion_main!(benches);
