@@ -40,6 +40,17 @@ fn bytes(c: &[String]) -> u64 {
     c.iter().map(|d| d.len() as u64).sum()
 }
 
+/// Findings a detector reports over all documents (one pass each).
+fn findings(docs: &[Document], d: &dyn Detector) -> usize {
+    docs.iter()
+        .map(|doc| {
+            let mut sink = Sink::default();
+            d.detect(doc, &Context::default(), &mut sink);
+            sink.findings.len()
+        })
+        .sum()
+}
+
 fn pipeline(c: &mut Criterion) {
     let engine = Engine::builder().build().unwrap();
     let docs = corpus();
@@ -77,15 +88,7 @@ fn stages(c: &mut Criterion) {
     let set = Arc::new(DictionarySet::builtin().unwrap());
     let dict = DictionaryDetector::new(Arc::clone(&set));
     let typo = Typography::new();
-    let count = |d: &dyn Detector| -> usize {
-        docs.iter()
-            .map(|doc| {
-                let mut sink = Sink::default();
-                d.detect(doc, &Context::default(), &mut sink);
-                sink.findings.len()
-            })
-            .sum()
-    };
+    let count = |d: &dyn Detector| findings(&docs, d);
     let typo_expected = count(&typo);
     let dict_expected = count(&dict);
     assert_eq!(typo_expected % COPIES, 0);
@@ -279,15 +282,7 @@ fn more_stages(c: &mut Criterion) {
     use ungarble::emit::{diff, html, report::ReportSource};
     let docs: Vec<Document> = corpus().into_iter().map(Document::new).collect();
     let total_bytes: u64 = docs.iter().map(|d| d.text().len() as u64).sum();
-    let count = |d: &dyn Detector| -> usize {
-        docs.iter()
-            .map(|doc| {
-                let mut sink = Sink::default();
-                d.detect(doc, &Context::default(), &mut sink);
-                sink.findings.len()
-            })
-            .sum()
-    };
+    let count = |d: &dyn Detector| findings(&docs, d);
     let junk = Junk::builtin().unwrap();
     let junk_expected = count(&junk);
     // The seeds hold "Leave a Reply", "Share the Post:", "Support Us" and more.
