@@ -282,9 +282,9 @@ fn content_lines(text: &str) -> Vec<Line> {
 }
 
 /// Calls `f` with each content word of `text`: lowercase words of four or more letters,
-/// final "s" dropped, stop words left out. One buffer is reused, so nothing is allocated
-/// per word (the body of an article can be long).
-fn for_each_content_word(text: &str, mut f: impl FnMut(&str)) {
+/// final "s" dropped, stop words left out; stops when `f` returns false. One buffer is
+/// reused, so nothing is allocated per word (the body of an article can be long).
+fn for_each_content_word(text: &str, mut f: impl FnMut(&str) -> bool) {
     const STOP: &[&str] = &[
         "that", "this", "with", "from", "have", "been", "were", "will", "would", "their", "there",
         "they", "which", "what", "when", "where", "while", "also", "about", "into", "more", "than",
@@ -299,17 +299,23 @@ fn for_each_content_word(text: &str, mut f: impl FnMut(&str)) {
             continue;
         }
         buf.clear();
-        for c in t.text.chars() {
-            if c == '\u{2019}' {
-                buf.push('\'');
-            } else {
-                buf.extend(c.to_lowercase());
+        if t.text.is_ascii() {
+            buf.push_str(t.text);
+            buf.make_ascii_lowercase();
+        } else {
+            for c in t.text.chars() {
+                if c == '\u{2019}' {
+                    buf.push('\'');
+                } else {
+                    buf.extend(c.to_lowercase());
+                }
             }
         }
         let w = buf.strip_suffix("'s").unwrap_or(&buf);
         let w = w.strip_suffix('s').unwrap_or(w);
-        if !STOP.contains(&w) {
-            f(w);
+        // Stop words are at most seven letters long.
+        if (w.len() > 7 || !STOP.contains(&w)) && !f(w) {
+            return;
         }
     }
 }
@@ -321,6 +327,7 @@ fn content_words(text: &str) -> HashSet<String> {
         if !set.contains(w) {
             set.insert(w.to_string());
         }
+        true
     });
     set
 }
@@ -469,14 +476,20 @@ impl Detector for Junk {
                         .collect::<Vec<_>>()
                         .join("\n")
                 };
-                // The block is short; the body is looked through for its words only.
+                // The block is short; the body is looked through for its words only, and
+                // only until the overlap is too large for the block to be unrelated.
                 let kw = content_words(&join(&block));
+                let enough = (DRIFT_MAX_OVERLAP * kw.len() as f64).floor() as usize + 1;
                 let mut found: HashSet<&str> = HashSet::new();
                 for &j in &body {
+                    if found.len() >= enough {
+                        break;
+                    }
                     for_each_content_word(&text[lines[j].start..lines[j].content_end], |w| {
                         if let Some(k) = kw.get(w) {
                             found.insert(k.as_str());
                         }
+                        found.len() < enough
                     });
                 }
                 let shared = found.len();
