@@ -26,6 +26,9 @@ pub struct Context<'a> {
 pub struct Sink {
     pub findings: Vec<Finding>,
     pub metrics: BTreeMap<&'static str, f64>,
+    /// Sentence alignments with the references (by index in `Context::references`), so the
+    /// report need not align again.
+    pub alignments: Vec<(usize, crate::align::Alignment)>,
 }
 
 impl Sink {

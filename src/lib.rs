@@ -231,10 +231,17 @@ impl Engine {
             })
             .collect();
         let mut out = resolver.resolve_with(Arc::clone(&text), &detectors, name, &refs);
+        // The source detector aligned the original text in the first pass; align here only
+        // if it did not (it always does when it runs).
+        let mut first = std::mem::take(&mut out.alignments);
         out.sources = matches
             .into_iter()
-            .map(|m| SourceReport {
-                alignment: align::align(&text, &index.reference(m.index).text),
+            .enumerate()
+            .map(|(k, m)| SourceReport {
+                alignment: match first.iter().position(|(i, _)| *i == k) {
+                    Some(p) => first.swap_remove(p).1,
+                    None => align::align(&text, &index.reference(m.index).text),
+                },
                 matched: m,
             })
             .collect();

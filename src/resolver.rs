@@ -285,6 +285,8 @@ pub struct Outcome {
     pub problems: Vec<String>,
     /// The references matched to the document and its sentence alignment with each.
     pub sources: Vec<SourceReport>,
+    /// The first pass's alignments of the original text with the references (by index).
+    pub alignments: Vec<(usize, crate::align::Alignment)>,
 }
 
 /// A matched reference and how the original document aligns with it, for reports.
@@ -411,6 +413,7 @@ impl Resolver {
         let mut records: Vec<FindingRecord> = Vec::new();
         let mut index: HashMap<(&'static str, Span), usize> = HashMap::new();
         let mut metrics = BTreeMap::new();
+        let mut alignments = Vec::new();
         let mut converged = false;
         let mut passes = 0;
         let mut problems = Vec::new();
@@ -431,6 +434,7 @@ impl Resolver {
             }
             if pass == 0 {
                 metrics = std::mem::take(&mut sink.metrics);
+                alignments = std::mem::take(&mut sink.alignments);
             }
             let mut findings = sink.findings;
             findings
@@ -626,6 +630,7 @@ impl Resolver {
         });
         Outcome {
             sources: Vec::new(),
+            alignments,
             original,
             cleaned: current.to_string(),
             log,

@@ -232,6 +232,10 @@ impl Detector for SourceAlignment {
                     );
                 }
             }
+            // The first pass aligns the original text: the report reuses it.
+            if cx.pass == 0 {
+                sink.alignments.push((k, a));
+            }
         }
     }
 }
