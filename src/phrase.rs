@@ -281,14 +281,6 @@ impl PhraseIndex {
         })
     }
 
-    pub fn len(&self) -> usize {
-        self.patterns.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.patterns.is_empty()
-    }
-
     /// Calls `f(start, end, pattern)` for every occurrence of every pattern in `text` that
     /// starts and ends on word boundaries, in order of start (ties in pattern order).
     pub fn for_each_match(&self, text: &str, mut f: impl FnMut(usize, usize, usize)) {

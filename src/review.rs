@@ -14,6 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::emit::report::Counts;
+use crate::resolver::Status;
+
 /// A reviewer's verdict on one edit or suggestion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -285,38 +288,22 @@ pub fn decide(
     Ok(cleaned)
 }
 
-/// The `counts` object of a report from its findings' statuses.
+/// The `counts` object of a report from its findings' statuses (an unreadable status counts
+/// as skipped).
 fn recount(findings: Option<&Value>, edits: usize) -> Value {
-    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
-    let mut applied: BTreeMap<String, usize> = BTreeMap::new();
-    let (mut suggested, mut flagged, mut skipped, mut rejected) = (0, 0, 0, 0);
-    for f in findings.and_then(Value::as_array).into_iter().flatten() {
-        let kind = f
-            .get("kind")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        *by_kind.entry(kind.clone()).or_default() += 1;
-        match f.get("status").and_then(Value::as_str) {
-            Some("applied") => *applied.entry(kind).or_default() += 1,
-            Some("suggested") => suggested += 1,
-            Some("flagged") => flagged += 1,
-            Some("rejected") => rejected += 1,
-            _ => skipped += 1,
-        }
-    }
-    let mut c = json!({
-        "findings": by_kind,
-        "applied": applied,
-        "suggested": suggested,
-        "flagged": flagged,
-        "skipped": skipped,
-    });
-    if rejected > 0 {
-        c["rejected"] = json!(rejected);
-    }
-    c["edits"] = json!(edits);
-    c
+    let items = findings
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let kind = f.get("kind").and_then(Value::as_str).unwrap_or("");
+            let status = f
+                .get("status")
+                .and_then(|s| serde_json::from_value(s.clone()).ok())
+                .unwrap_or(Status::Skipped);
+            (kind.to_string(), status)
+        });
+    serde_json::to_value(Counts::tally(items, edits)).expect("counts")
 }
 
 #[cfg(test)]

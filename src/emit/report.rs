@@ -45,11 +45,21 @@ fn is_zero(n: &usize) -> bool {
 
 impl Counts {
     pub fn of(outcome: &Outcome) -> Counts {
+        Counts::tally(
+            outcome
+                .findings
+                .iter()
+                .map(|r| (r.finding.kind.as_str().to_string(), r.status)),
+            outcome.log.edits.len(),
+        )
+    }
+
+    /// Counts of findings given as (kind, status), with the number of edits made.
+    pub fn tally(findings: impl IntoIterator<Item = (String, Status)>, edits: usize) -> Counts {
         let mut c = Counts::default();
-        for r in &outcome.findings {
-            let k = r.finding.kind.as_str().to_string();
+        for (k, status) in findings {
             *c.findings.entry(k.clone()).or_default() += 1;
-            match r.status {
+            match status {
                 Status::Applied => *c.applied.entry(k).or_default() += 1,
                 Status::Suggested => c.suggested += 1,
                 Status::Flagged => c.flagged += 1,
@@ -57,7 +67,7 @@ impl Counts {
                 Status::Rejected => c.rejected += 1,
             }
         }
-        c.edits = outcome.log.edits.len();
+        c.edits = edits;
         c
     }
 
