@@ -15,10 +15,10 @@ use rayon::prelude::*;
 use crate::emit::report::{
     write_report_value, Counts, ErrorRecord, FileSummary, ReportSource, Summary,
 };
-use crate::emit::{diff, html, write_atomic, write_atomic_with};
+use crate::emit::{diff, html, write_atomic, write_atomic_with, write_durable};
 use crate::finding::Applicability;
 use crate::input::{decode_owned, discover_filtered, Decoded, Filter, InputFile};
-use crate::resolver::{Outcome, Status};
+use crate::resolver::Outcome;
 use crate::review::Decisions;
 use crate::Engine;
 
@@ -79,9 +79,9 @@ fn write_in_place(file: &InputFile, cleaned: &[u8], how: &InPlace) -> Result<(),
         ));
     }
     let original = std::fs::read(&file.path).map_err(|e| format!("cannot re-read: {e}"))?;
-    write_atomic(&backup, &original)
+    write_durable(&backup, &original)
         .map_err(|e| format!("cannot write backup {}: {e}", backup.display()))?;
-    write_atomic(&file.path, cleaned).map_err(|e| format!("cannot overwrite: {e}"))
+    write_durable(&file.path, cleaned).map_err(|e| format!("cannot overwrite: {e}"))
 }
 
 impl BatchOptions {
@@ -370,7 +370,10 @@ fn process_file(engine: &Engine, file: &InputFile, opts: &BatchOptions) -> FileS
     }
     // The decoded text moves into the shared form the engine keeps (one copy alive).
     let text: Arc<str> = Arc::from(std::mem::take(&mut decoded.text));
-    let outcome = engine.clean_shared(Arc::clone(&text), Some(&rel), Some(&file.path));
+    // Review-level suggestions are computed alongside a safe run that has any, so the
+    // review page can offer them and `ungarble apply` can take them without detecting.
+    let (outcome, review) =
+        engine.clean_with_suggestions(Arc::clone(&text), Some(&rel), Some(&file.path));
     warnings.extend(outcome.problems.iter().cloned());
     let utf8 = decoded.encoding == encoding_rs::UTF_8;
     let cleaned_bytes: Cow<[u8]> = if opts.keep_encoding && !utf8 {
@@ -407,11 +410,11 @@ fn process_file(engine: &Engine, file: &InputFile, opts: &BatchOptions) -> FileS
         &rel,
         &file.rel,
         &outcome,
+        review.as_ref(),
         &cleaned_bytes,
         &encoding,
         &warnings,
         &opts.out,
-        &file.path,
         opts.html,
     ) {
         return error_summary(rel, reason);
@@ -439,11 +442,11 @@ fn write_outputs(
     rel: &str,
     rel_path: &Path,
     outcome: &Outcome,
+    review: Option<&Outcome>,
     cleaned_bytes: &[u8],
     encoding: &str,
     warnings: &[String],
     out: &Path,
-    source: &Path,
     with_html: bool,
 ) -> Result<(), String> {
     let clean_path = out.join("clean").join(rel_path);
@@ -461,25 +464,10 @@ fn write_outputs(
     stream(Path::new(&report_base), &|w| {
         diff::write_unified(w, rel, &outcome.original, &outcome.log)
     })?;
-    // Review-level suggestions are computed alongside a safe run that has any, so the
-    // review page can offer them and `ungarble apply` can take them without detecting.
-    let review = (engine.apply() < Applicability::Review
-        && outcome
-            .findings
-            .iter()
-            .any(|r| r.status == Status::Suggested))
-    .then(|| {
-        engine.clean_shared_at(
-            Arc::clone(&outcome.original),
-            Some(rel),
-            Some(source),
-            Applicability::Review,
-        )
-    });
     let source = ReportSource {
         path: rel,
         outcome,
-        review: review.as_ref(),
+        review,
         apply: engine.apply(),
         encoding,
         warnings,

@@ -22,7 +22,7 @@ pub struct Context<'a> {
 
 /// Where detectors put what they notice: findings, and document-level measurements such as
 /// the spin score.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Sink {
     pub findings: Vec<Finding>,
     pub metrics: BTreeMap<&'static str, f64>,

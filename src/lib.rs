@@ -204,8 +204,7 @@ impl Engine {
         self.clean_shared_at(text, name, source, self.resolver.apply)
     }
 
-    /// [`Engine::clean_shared`] applying fixes up to `apply` instead of the engine's level
-    /// (used to compute review-level suggestions alongside a safe run).
+    /// [`Engine::clean_shared`] applying fixes up to `apply` instead of the engine's level.
     pub fn clean_shared_at(
         &self,
         text: Arc<str>,
@@ -213,16 +212,68 @@ impl Engine {
         source: Option<&Path>,
         apply: Applicability,
     ) -> Outcome {
+        let refs = self.matched_references(&text, source);
+        self.run(text, name, &refs, apply, None, None).0
+    }
+
+    /// Cleans at the engine's level and, when that leaves review-level suggestions, at
+    /// review level too (what `--apply review` would have done), so a reviewer can be
+    /// offered them. The second run starts from the first run's detection of the original
+    /// text rather than detecting it again.
+    pub fn clean_with_suggestions(
+        &self,
+        text: Arc<str>,
+        name: Option<&str>,
+        source: Option<&Path>,
+    ) -> (Outcome, Option<Outcome>) {
+        let refs = self.matched_references(&text, source);
+        let keep = (self.resolver.apply < Applicability::Review).then_some(Applicability::Review);
+        let (out, first) = self.run(
+            Arc::clone(&text),
+            name,
+            &refs,
+            self.resolver.apply,
+            None,
+            keep,
+        );
+        let wanted = keep.is_some()
+            && out
+                .findings
+                .iter()
+                .any(|r| r.status == resolver::Status::Suggested);
+        let review = wanted.then(|| {
+            self.run(text, name, &refs, Applicability::Review, first, None)
+                .0
+        });
+        (out, review)
+    }
+
+    /// The references `text` derives from (none without `--reference`); `source` is the
+    /// file it was read from, never matched with itself.
+    fn matched_references(&self, text: &str, source: Option<&Path>) -> Vec<reference::RefMatch> {
+        match &self.references {
+            None => Vec::new(),
+            Some(index) => index.matches(text, source.and_then(|p| index.find_path(p))),
+        }
+    }
+
+    fn run(
+        &self,
+        text: Arc<str>,
+        name: Option<&str>,
+        matches: &[reference::RefMatch],
+        apply: Applicability,
+        seed: Option<resolver::FirstPass>,
+        keep: Option<Applicability>,
+    ) -> (Outcome, Option<resolver::FirstPass>) {
         let resolver = Resolver {
             apply,
             ..self.resolver
         };
         let detectors: Vec<&dyn Detector> = self.detectors.iter().map(|d| d.as_ref()).collect();
         let Some(index) = &self.references else {
-            return resolver.resolve(text, &detectors, name);
+            return resolver.resolve_from(text, &detectors, name, &[], seed, keep);
         };
-        let exclude = source.and_then(|p| index.find_path(p));
-        let matches = index.matches(&text, exclude);
         let refs: Vec<SourceRef> = matches
             .iter()
             .map(|m| SourceRef {
@@ -230,22 +281,23 @@ impl Engine {
                 containment: m.containment,
             })
             .collect();
-        let mut out = resolver.resolve_with(Arc::clone(&text), &detectors, name, &refs);
+        let (mut out, first) =
+            resolver.resolve_from(Arc::clone(&text), &detectors, name, &refs, seed, keep);
         // The source detector aligned the original text in the first pass; align here only
         // if it did not (it always does when it runs).
-        let mut first = std::mem::take(&mut out.alignments);
+        let mut aligned = std::mem::take(&mut out.alignments);
         out.sources = matches
-            .into_iter()
+            .iter()
             .enumerate()
             .map(|(k, m)| SourceReport {
-                alignment: match first.iter().position(|(i, _)| *i == k) {
-                    Some(p) => first.swap_remove(p).1,
+                alignment: match aligned.iter().position(|(i, _)| *i == k) {
+                    Some(p) => aligned.swap_remove(p).1,
                     None => align::align(&text, &index.reference(m.index).text),
                 },
-                matched: m,
+                matched: m.clone(),
             })
             .collect();
-        out
+        (out, first)
     }
 
     /// The reference index, when references were given.

@@ -405,6 +405,25 @@ impl Resolver {
         path: Option<&str>,
         references: &[crate::detectors::source::SourceRef],
     ) -> Outcome {
+        self.resolve_from(text, detectors, path, references, None, None)
+            .0
+    }
+
+    /// [`Resolver::resolve_with`], starting from `seed` (what an earlier run's first pass
+    /// detected on the same text and references) instead of detecting the first pass
+    /// again. With `keep` set, the first pass is returned for such a later run when it
+    /// has fixes above this resolver's level and up to `keep` (review-level suggestions
+    /// alongside a safe run).
+    pub fn resolve_from(
+        &self,
+        text: Arc<str>,
+        detectors: &[&dyn Detector],
+        path: Option<&str>,
+        references: &[crate::detectors::source::SourceRef],
+        mut seed: Option<FirstPass>,
+        keep: Option<Applicability>,
+    ) -> (Outcome, Option<FirstPass>) {
+        let mut kept = None;
         let original = Arc::clone(&text);
         // The text being repaired, shared with each pass's document: the first pass needs
         // no copy at all, later ones one (a large file is held about twice, not four times).
@@ -428,11 +447,29 @@ impl Resolver {
                 first_pass_metrics: (pass > 0).then_some(&metrics),
                 references,
             };
-            let mut sink = Sink::default();
-            for d in detectors {
-                d.detect(&doc, &cx, &mut sink);
-            }
+            let mut sink = match seed.take() {
+                Some(FirstPass(sink)) if pass == 0 => sink,
+                _ => {
+                    let mut sink = Sink::default();
+                    for d in detectors {
+                        d.detect(&doc, &cx, &mut sink);
+                    }
+                    sink
+                }
+            };
             if pass == 0 {
+                if let Some(level) = keep {
+                    let above = sink.findings.iter().any(|f| {
+                        f.fix.as_ref().is_some_and(|x| {
+                            x.applicability > self.apply
+                                && x.applicability <= level
+                                && !x.edits.is_empty()
+                        })
+                    });
+                    if above {
+                        kept = Some(FirstPass(sink.clone()));
+                    }
+                }
                 metrics = std::mem::take(&mut sink.metrics);
                 alignments = std::mem::take(&mut sink.alignments);
             }
@@ -628,7 +665,7 @@ impl Resolver {
         records.sort_by(|a, b| {
             (a.finding.span, a.finding.rule, &a.id).cmp(&(b.finding.span, b.finding.rule, &b.id))
         });
-        Outcome {
+        let outcome = Outcome {
             sources: Vec::new(),
             alignments,
             original,
@@ -639,9 +676,14 @@ impl Resolver {
             passes,
             converged,
             problems,
-        }
+        };
+        (outcome, kept)
     }
 }
+
+/// What the first detection pass over a text found (see [`Resolver::resolve_from`]).
+#[derive(Debug, Clone)]
+pub struct FirstPass(Sink);
 
 fn push_pass_edits(out: &mut Vec<PassEdit>, f: &Finding, id: &str) {
     if let Some(fix) = &f.fix {

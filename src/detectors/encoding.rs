@@ -53,6 +53,9 @@ const CP1252_HIGH: [char; 32] = [
 /// The Windows-1252 byte for a character, if it has one above 0x7F.
 fn cp1252_byte(c: char) -> Option<u8> {
     let u = c as u32;
+    if u < 0x80 {
+        return None;
+    }
     if (0xA0..=0xFF).contains(&u) || (0x80..=0x9F).contains(&u) {
         // Latin-1 range maps to itself; C1 controls stand for undefined bytes.
         if (0x80..=0x9F).contains(&u) && CP1252_HIGH.contains(&c) {
@@ -155,7 +158,23 @@ fn mojibake(text: &str, sink: &mut Sink) {
                 }
             }
         };
-        for (i, c) in text.char_indices() {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // ASCII has no Windows-1252 byte above 0x7F: it only ends a run.
+            if bytes[i] < 0x80 {
+                if let Some(s) = run_start.take() {
+                    check(s, i, &mut repairs);
+                }
+                i += 1;
+                if let Some(k) = bytes[i..].iter().position(|&b| b >= 0x80) {
+                    i += k;
+                } else {
+                    i = bytes.len();
+                }
+                continue;
+            }
+            let c = text[i..].chars().next().expect("a character starts here");
             match (cp1252_byte(c).is_some(), run_start) {
                 (true, None) => run_start = Some(i),
                 (false, Some(s)) => {
@@ -164,6 +183,7 @@ fn mojibake(text: &str, sink: &mut Sink) {
                 }
                 _ => {}
             }
+            i += c.len_utf8();
         }
         if let Some(s) = run_start {
             check(s, text.len(), &mut repairs);
@@ -208,14 +228,19 @@ fn mojibake(text: &str, sink: &mut Sink) {
 /// only for the rare candidates (nothing is collected per character, which would cost
 /// sixteen bytes for every byte of a large file).
 fn invisible_and_control(text: &str, sink: &mut Sink) {
-    let mut prev: Option<char> = None;
-    for (i, c) in text.char_indices() {
-        // Plain ASCII text is the common case: letters, digits, punctuation, tab, newline.
-        if (' '..='~').contains(&c) || matches!(c, '\t' | '\n' | '\r') {
-            prev = Some(c);
+    // Plain ASCII text is the common case: letters, digits, punctuation, tab, newline.
+    let plain = |b: u8| (b' '..=b'~').contains(&b) || matches!(b, b'\t' | b'\n' | b'\r');
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if plain(bytes[i]) {
+            i += 1;
             continue;
         }
+        let c = text[i..].chars().next().expect("a character starts here");
+        let prev = text[..i].chars().next_back();
         let span = Span::new(i, i + c.len_utf8());
+        i = span.end;
         let next = text[span.end..].chars().next();
         let between =
             |f: fn(&char) -> bool| prev.is_some_and(|p| f(&p)) && next.is_some_and(|n| f(&n));
@@ -225,7 +250,6 @@ fn invisible_and_control(text: &str, sink: &mut Sink) {
             '\u{200C}' | '\u{200D}' => between(|c| c.is_ascii_alphabetic()),
             _ => false,
         };
-        prev = Some(c);
         // A C1 control inside a mojibake run is covered by that longer repair, which the
         // resolver prefers.
         let found = if invisible {
