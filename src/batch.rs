@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::document::Document;
 use crate::emit::report::{
     write_report_value, Counts, ErrorRecord, FileSummary, ReportSource, Summary,
 };
@@ -472,16 +473,17 @@ fn write_outputs(
         encoding,
         warnings,
     };
+    let doc = Document::new(Arc::clone(&outcome.original));
+    let report = source.build(&doc);
+    stream(Path::new(&json_path), &|w| report.write(w))?;
     if !with_html || outcome.original.len() > html::MAX_PAGE_BYTES {
-        return stream(Path::new(&json_path), &|w| source.write(w));
+        return Ok(());
     }
-    let report = source.value();
-    stream(Path::new(&json_path), &|w| write_report_value(w, &report))?;
     let mut html_path = out.join("reports").join(rel_path).into_os_string();
     html_path.push(".html");
     w(
         Path::new(&html_path),
-        html::page(&report, &outcome.original).as_bytes(),
+        html::page_for(&report, &outcome.original).as_bytes(),
     )?;
     Ok(())
 }

@@ -46,8 +46,12 @@ impl Applicability {
 /// Confidences are written as their shortest decimal form ("0.95"), the same whether the
 /// report is streamed or built as a JSON value first (which widens `f32` to `f64`).
 fn confidence_as_written<S: serde::Serializer>(c: &f32, s: S) -> Result<S::Ok, S::Error> {
-    let shortest: f64 = c.to_string().parse().unwrap_or(f64::from(*c));
-    s.serialize_f64(shortest)
+    s.serialize_f64(confidence_value(*c))
+}
+
+/// A confidence as reports write it (see `confidence_as_written`).
+pub fn confidence_value(c: f32) -> f64 {
+    c.to_string().parse().unwrap_or(f64::from(c))
 }
 
 /// The one policy that combines a detector's declared applicability with its confidence:

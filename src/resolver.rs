@@ -252,6 +252,19 @@ pub enum Status {
     Rejected,
 }
 
+impl Status {
+    /// The name reports use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Applied => "applied",
+            Status::Suggested => "suggested",
+            Status::Flagged => "flagged",
+            Status::Skipped => "skipped",
+            Status::Rejected => "rejected",
+        }
+    }
+}
+
 /// A finding as reported for a document: spans in the original text.
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingRecord {

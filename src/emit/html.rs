@@ -7,9 +7,14 @@
 //! script is embedded as JSON with `<`, `>` and `&` escaped, so a document holding
 //! `<script>` or tag soup shows as text.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use serde_json::Value;
+
+use crate::emit::report::FileReport;
+use crate::finding::confidence_value;
+use crate::resolver::FindingRecord;
 
 /// Files larger than this get no HTML page (a browser cannot review them usefully); the
 /// diff and JSON report are still written.
@@ -18,17 +23,27 @@ pub const MAX_PAGE_BYTES: usize = 16 << 20;
 /// Escapes text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    esc_into(&mut out, s);
     out
+}
+
+/// [`esc`], appending to `out`: runs of safe bytes are copied whole.
+pub fn esc_into(out: &mut String, s: &str) {
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        out.push_str(rep);
+        from = i + 1;
+    }
+    out.push_str(&s[from..]);
 }
 
 /// JSON safe to embed in a `<script type="application/json">` element.
@@ -214,38 +229,209 @@ fn n(v: &Value, k: &str) -> u64 {
     v.get(k).and_then(Value::as_u64).unwrap_or(0)
 }
 
-/// A change (edit or suggestion) for rendering.
+/// A change (edit or suggestion) as the page shows it.
 struct Change<'a> {
-    v: &'a Value,
+    id: &'a str,
     start: usize,
     end: usize,
+    line: u64,
+    original: &'a str,
+    replacement: &'a str,
+    applicability: &'a str,
+    rules: Vec<&'a str>,
+    findings: Vec<&'a str>,
     applied: bool,
 }
 
-/// The review page of one file, from its stored report and original text.
-pub fn page(report: &Value, original: &str) -> String {
-    let path = s(report, "path");
-    let empty = Vec::new();
-    let arr = |k: &str| report.get(k).and_then(Value::as_array).unwrap_or(&empty);
-    let mut changes: Vec<Change> = Vec::new();
-    for (key, applied) in [("edits", true), ("suggestions", false)] {
-        for v in arr(key) {
-            let (start, end) = (n(v, "start") as usize, n(v, "end") as usize);
-            if end <= original.len() && start <= end {
+/// A finding as the page shows it.
+struct Reason<'a> {
+    id: &'a str,
+    rule: &'a str,
+    kind: &'a str,
+    status: &'a str,
+    message: &'a str,
+    confidence: f64,
+    line: u64,
+    column: u64,
+    evidence: Vec<(&'a str, Cow<'a, str>)>,
+}
+
+/// What a review page is made from: read from a report as it is written (`clean`) or as
+/// it was stored (`apply`), so both give the same page.
+struct Model<'a> {
+    path: &'a str,
+    encoding: &'a str,
+    edits: u64,
+    flagged: u64,
+    spin: Option<f64>,
+    references: usize,
+    changes: Vec<Change<'a>>,
+    /// The report's findings, then the findings only the review-level run reported.
+    findings: Vec<Reason<'a>>,
+    extra: Vec<Reason<'a>>,
+}
+
+impl<'a> Model<'a> {
+    fn from_value(report: &'a Value) -> Model<'a> {
+        static EMPTY: Vec<Value> = Vec::new();
+        let arr = |k: &str| -> &'a [Value] {
+            report
+                .get(k)
+                .and_then(Value::as_array)
+                .map_or(&EMPTY[..], |a| &a[..])
+        };
+        let strs = |v: &'a Value, k: &str| -> Vec<&'a str> {
+            v.get(k)
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default()
+        };
+        let mut changes = Vec::new();
+        for (key, applied) in [("edits", true), ("suggestions", false)] {
+            for v in arr(key) {
                 changes.push(Change {
-                    v,
-                    start,
-                    end,
+                    id: s(v, "id"),
+                    start: n(v, "start") as usize,
+                    end: n(v, "end") as usize,
+                    line: n(v, "line"),
+                    original: s(v, "original"),
+                    replacement: s(v, "replacement"),
+                    applicability: s(v, "applicability"),
+                    rules: strs(v, "rules"),
+                    findings: strs(v, "findings"),
                     applied,
                 });
             }
         }
+        let reason = |f: &'a Value| Reason {
+            id: s(f, "id"),
+            rule: s(f, "rule"),
+            kind: s(f, "kind"),
+            status: s(f, "status"),
+            message: s(f, "message"),
+            confidence: f.get("confidence").and_then(Value::as_f64).unwrap_or(0.0),
+            line: n(f, "line"),
+            column: n(f, "column"),
+            evidence: f
+                .get("evidence")
+                .and_then(Value::as_object)
+                .map(|ev| {
+                    ev.iter()
+                        .map(|(k, v)| {
+                            let v = match v.as_str() {
+                                Some(x) => Cow::Borrowed(x),
+                                None => Cow::Owned(v.to_string()),
+                            };
+                            (k.as_str(), v)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        let counts = report.get("counts");
+        Model {
+            path: s(report, "path"),
+            encoding: s(report, "encoding"),
+            edits: counts.map_or(0, |c| n(c, "edits")),
+            flagged: counts.map_or(0, |c| n(c, "flagged")),
+            spin: report
+                .get("metrics")
+                .and_then(|m| m.get("spin_score"))
+                .and_then(Value::as_f64),
+            references: arr("references").len(),
+            changes,
+            findings: arr("findings").iter().map(reason).collect(),
+            extra: arr("suggestion_findings").iter().map(reason).collect(),
+        }
     }
+
+    fn from_report(report: &'a FileReport<'a>) -> Model<'a> {
+        let mut changes = Vec::new();
+        for (views, applied) in [(&report.edits, true), (&report.suggestions, false)] {
+            for v in views {
+                let e = v.edit;
+                changes.push(Change {
+                    id: &e.id,
+                    start: e.start,
+                    end: e.end,
+                    line: v.line as u64,
+                    original: &e.original,
+                    replacement: &e.replacement,
+                    applicability: e.applicability.as_str(),
+                    rules: e.rules.clone(),
+                    findings: e.findings.iter().map(String::as_str).collect(),
+                    applied,
+                });
+            }
+        }
+        let reason = |r: &'a FindingRecord| Reason {
+            id: &r.id,
+            rule: r.finding.rule,
+            kind: r.finding.kind.as_str(),
+            status: r.status.as_str(),
+            message: &r.finding.message,
+            confidence: confidence_value(r.finding.confidence),
+            line: r.line as u64,
+            column: r.column as u64,
+            evidence: r
+                .finding
+                .evidence
+                .0
+                .iter()
+                .map(|(k, v)| (k.as_str(), Cow::Borrowed(v.as_str())))
+                .collect(),
+        };
+        Model {
+            path: report.path,
+            encoding: report.encoding,
+            edits: report.counts.edits as u64,
+            flagged: report.counts.flagged as u64,
+            spin: report.metrics.get("spin_score").copied(),
+            references: report.references.len(),
+            changes,
+            findings: report.findings.iter().map(reason).collect(),
+            extra: report
+                .suggestion_findings
+                .iter()
+                .map(|r| reason(r))
+                .collect(),
+        }
+    }
+}
+
+/// The review page of one file, from its stored report and original text.
+pub fn page(report: &Value, original: &str) -> String {
+    render(Model::from_value(report), original)
+}
+
+/// The review page of one file, from its report as it is written (the same page as
+/// [`page`] gives for the stored report).
+pub fn page_for(report: &FileReport, original: &str) -> String {
+    render(Model::from_report(report), original)
+}
+
+fn render(model: Model, original: &str) -> String {
+    let Model {
+        path,
+        encoding,
+        edits,
+        flagged,
+        spin,
+        references: refs,
+        changes,
+        findings,
+        extra,
+    } = model;
+    let sugg = changes.iter().filter(|c| !c.applied).count();
+    let mut changes: Vec<Change> = changes
+        .into_iter()
+        .filter(|c| c.end <= original.len() && c.start <= c.end)
+        .collect();
     changes.sort_by_key(|c| (c.start, c.end, !c.applied));
     // Findings by id, for each change's reasons.
     let mut by_id = std::collections::HashMap::new();
-    for f in arr("findings").iter().chain(arr("suggestion_findings")) {
-        by_id.insert(s(f, "id"), f);
+    for f in findings.iter().chain(&extra) {
+        by_id.insert(f.id, f);
     }
 
     // Inline text: applied edits, and suggestions that do not overlap one.
@@ -268,7 +454,7 @@ pub fn page(report: &Value, original: &str) -> String {
                 *line += 1;
                 let _ = write!(text, "<a class=\"ln\" id=\"L{line}\"></a>");
             }
-            text.push_str(&esc(part));
+            esc_into(text, part);
         }
     };
     text.push_str("<a class=\"ln\" id=\"L1\"></a>");
@@ -282,9 +468,9 @@ pub fn page(report: &Value, original: &str) -> String {
             text,
             "<span class=\"chg {}\" data-id=\"{}\"><del>{}</del><ins>{}</ins></span>",
             if c.applied { "applied" } else { "suggested" },
-            esc(s(c.v, "id")),
+            esc(c.id),
             esc(&original[c.start..c.end]),
-            esc(s(c.v, "replacement"))
+            esc(c.replacement)
         );
         line += original[c.start..c.end].matches('\n').count();
         pos = c.end;
@@ -294,42 +480,28 @@ pub fn page(report: &Value, original: &str) -> String {
     // Sidebar: every change with its reasons, then flagged findings.
     let mut list = String::new();
     for c in &changes {
-        let id = s(c.v, "id");
-        let rules: Vec<&str> =
-            c.v.get("rules")
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-        let appl = s(c.v, "applicability");
         let _ = write!(
             list,
             "<li class=\"item\" data-id=\"{}\" data-status=\"{}\"><div class=\"what\">{} <span class=\"rule\">L{} · {}</span><span class=\"badge {}\">{}</span></div><div>“<del>{}</del>” → “<ins>{}</ins>”</div>",
-            esc(id),
+            esc(c.id),
             if c.applied { "applied" } else { "suggested" },
             if c.applied { "Change" } else { "Suggestion" },
-            n(c.v, "line"),
-            esc(&rules.join(", ")),
-            esc(appl),
-            esc(appl),
-            esc(s(c.v, "original")),
-            esc(s(c.v, "replacement")),
+            c.line,
+            esc(&c.rules.join(", ")),
+            esc(c.applicability),
+            esc(c.applicability),
+            esc(c.original),
+            esc(c.replacement),
         );
-        for fid in
-            c.v.get("findings")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-        {
+        for fid in &c.findings {
             if let Some(f) = by_id.get(fid) {
-                let conf = f.get("confidence").and_then(Value::as_f64).unwrap_or(0.0);
                 let _ = write!(
                     list,
                     "<div class=\"ev\"><b>{}</b> {} — {} · confidence {:.2}{}</div>",
-                    esc(s(f, "rule")),
-                    esc(s(f, "kind")),
-                    esc(s(f, "message")),
-                    conf,
+                    esc(f.rule),
+                    esc(f.kind),
+                    esc(f.message),
+                    f.confidence,
                     evidence(f)
                 );
             }
@@ -337,19 +509,21 @@ pub fn page(report: &Value, original: &str) -> String {
         list.push_str("<div class=\"acts\"><button class=\"acc\" aria-pressed=\"false\">Accept</button><button class=\"rej\" aria-pressed=\"false\">Reject</button></div></li>\n");
     }
     let mut flags = String::new();
-    for f in arr("findings") {
-        let st = s(f, "status");
+    let mut nflags = 0;
+    for f in &findings {
+        let st = f.status;
         if st == "flagged" || st == "skipped" {
+            nflags += 1;
             let _ = writeln!(
                 flags,
                 "<li><div><a href=\"#L{}\">L{}:{}</a> <span class=\"rule\">{} {}</span><span class=\"badge flag\">{}</span></div><div>{}</div>{}</li>",
-                n(f, "line"),
-                n(f, "line"),
-                n(f, "column"),
-                esc(s(f, "rule")),
-                esc(s(f, "kind")),
+                f.line,
+                f.line,
+                f.column,
+                esc(f.rule),
+                esc(f.kind),
                 esc(st),
-                esc(s(f, "message")),
+                esc(f.message),
                 {
                     let e = evidence(f);
                     if e.is_empty() { String::new() } else { format!("<div class=\"ev\">{e}</div>") }
@@ -357,20 +531,13 @@ pub fn page(report: &Value, original: &str) -> String {
             );
         }
     }
-    let counts = report.get("counts").cloned().unwrap_or(Value::Null);
-    let metrics = report.get("metrics").cloned().unwrap_or(Value::Null);
-    let spin = metrics.get("spin_score").and_then(Value::as_f64);
-    let refs = arr("references").len();
     let data = serde_json::json!({"path": path});
-    let mut out = String::new();
+    let mut out = String::with_capacity(2 * text.len() + list.len() + flags.len() + 16_384);
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{title} — ungarble review</title><style>{STYLE}</style></head>\n<body>\n<header><h1>{title}</h1><div class=\"meta\"><span>{enc}</span><span>{edits} changes</span><span>{sugg} suggestions</span><span>{flagged} flagged</span>{spin}{refs}</div>\n<div class=\"toolbar\"><button id=\"view-side\" aria-pressed=\"false\">Side by side (s)</button><button id=\"export\">Export decisions</button><span class=\"help\">j/k or n/p: next/previous change · a: accept · r: reject</span></div></header>\n<main><div class=\"panes\"><div class=\"pane before\"><h2>Original</h2><div class=\"text\" id=\"text\">{text}</div></div><div class=\"pane after\"><h2>Cleaned</h2><div class=\"text\">{text}</div></div></div>\n<aside><h2>Changes ({nchanges})</h2><ol id=\"changes\">{list}</ol><h2>Flagged ({nflags})</h2><ol id=\"flags\">{flags}</ol><h2>Decisions</h2><div style=\"padding:0 14px 14px\"><textarea id=\"decisions-json\" readonly></textarea><div class=\"help\">Save as a file and run <code>ungarble apply DIR --decisions FILE</code>.</div></div></aside></main>\n<script type=\"application/json\" id=\"review-data\">{data}</script>\n<script>{PAGE_SCRIPT}</script>\n</body></html>\n",
         title = esc(path),
-        enc = esc(s(report, "encoding")),
-        edits = n(&counts, "edits"),
-        sugg = arr("suggestions").len(),
-        flagged = n(&counts, "flagged"),
+        enc = esc(encoding),
         spin = spin
             .map(|x| format!("<span>spin score {:.2}%</span>", x * 100.0))
             .unwrap_or_default(),
@@ -380,26 +547,21 @@ pub fn page(report: &Value, original: &str) -> String {
             String::new()
         },
         nchanges = changes.len(),
-        nflags = flags.matches("<li>").count(),
         data = script_json(&data),
     );
     out
 }
 
 /// Evidence of a finding as escaped `key: value` pairs.
-fn evidence(f: &Value) -> String {
-    let Some(ev) = f.get("evidence").and_then(Value::as_object) else {
-        return String::new();
-    };
-    ev.iter()
-        .map(|(k, v)| {
-            let v = v
-                .as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| v.to_string());
-            format!("<br>{}: {}", esc(k), esc(&v))
-        })
-        .collect()
+fn evidence(f: &Reason) -> String {
+    let mut out = String::new();
+    for (k, v) in &f.evidence {
+        out.push_str("<br>");
+        esc_into(&mut out, k);
+        out.push_str(": ");
+        esc_into(&mut out, v);
+    }
+    out
 }
 
 /// The batch index: every file with its counts, linking to its page.

@@ -186,14 +186,21 @@ impl ReportSource<'_> {
     /// Streams the report to `out`.
     pub fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let doc = Document::new(self.outcome.original.clone());
-        serde_json::to_writer_pretty(&mut *out, &self.build(&doc))?;
-        out.write_all(b"\n")
+        self.build(&doc).write(out)
     }
 
     /// The report as a JSON value (what the review page and `ungarble apply` work from).
     pub fn value(&self) -> serde_json::Value {
         let doc = Document::new(self.outcome.original.clone());
         serde_json::to_value(self.build(&doc)).expect("report serialises")
+    }
+}
+
+impl FileReport<'_> {
+    /// Writes the report as the JSON file holds it.
+    pub fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        out.write_all(b"\n")
     }
 }
 
@@ -207,7 +214,8 @@ pub fn write_report_value(
 }
 
 impl<'a> ReportSource<'a> {
-    fn build(&self, doc: &Document) -> FileReport<'a> {
+    /// The report itself (`doc` is the original text, for line numbers).
+    pub fn build(&self, doc: &Document) -> FileReport<'a> {
         let ReportSource {
             path,
             outcome,

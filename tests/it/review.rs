@@ -91,6 +91,16 @@ fn apply_is_exact_accepting_every_suggestion_and_rejecting_every_edit() {
         .map(|n| ids(&report(&safe, n), "suggestions").len())
         .sum();
     assert!(suggested >= 5, "the seeds have review-level suggestions");
+    // `clean` renders pages from the report as it writes it, `apply` from the stored
+    // JSON: both give the same page.
+    for (n, text) in seeds() {
+        let written = std::fs::read_to_string(safe.join("reports").join(format!("{n}.html")));
+        assert_eq!(
+            written.unwrap(),
+            ungarble::emit::html::page(&report(&safe, &n), &text),
+            "{n}"
+        );
+    }
 
     // Accept every suggestion: the cleaned files equal those of `--apply review`.
     let d = dir.path().join("accept.json");
