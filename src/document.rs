@@ -82,7 +82,7 @@ impl Document {
     pub fn word_count(&self) -> usize {
         *self
             .word_count
-            .get_or_init(|| tokens(&self.text).filter(|t| t.is_word).count())
+            .get_or_init(|| count_words(&self.text))
     }
 }
 
@@ -123,6 +123,38 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
         let c = text[i..].chars().next().expect("char boundary");
         (c, c.len_utf8())
     }
+}
+
+/// The number of word tokens of `text` (as [`tokens`] gives them), counted without
+/// building tokens: a word starts at a letter or digit that neither follows one nor
+/// follows a joiner that follows one ("far-reaching" and "U.S." are one word each).
+pub fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    // Whether the previous character is alphanumeric, and whether it is a joiner right
+    // after an alphanumeric one.
+    let (mut prev_alnum, mut prev_join) = (false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (alnum, join, len) = if b < 0x80 {
+            (
+                b.is_ascii_alphanumeric(),
+                matches!(b, b'\'' | b'-' | b'.'),
+                1,
+            )
+        } else {
+            let (c, len) = char_at(text, i);
+            (c.is_alphanumeric(), c == '\u{2019}', len)
+        };
+        if alnum && !prev_alnum && !prev_join {
+            count += 1;
+        }
+        prev_join = join && prev_alnum;
+        prev_alnum = alnum;
+        i += len;
+    }
+    count
 }
 
 /// Tokenises `text` into words and single punctuation characters.
@@ -372,6 +404,11 @@ mod tests {
             "ünïcödé-wörds. ok",
         ];
         for c in cases {
+            assert_eq!(
+                count_words(c),
+                tokens(c).filter(|t| t.is_word).count(),
+                "{c:?}"
+            );
             let fast: Vec<_> = tokens(c).map(|t| (t.start, t.text, t.is_word)).collect();
             let slow: Vec<_> = tokens_reference(c)
                 .map(|t| (t.start, t.text, t.is_word))
@@ -386,6 +423,11 @@ mod tests {
             let fast: Vec<_> = tokens(&s).map(|t| (t.start, t.text, t.is_word)).collect();
             let slow: Vec<_> = tokens_reference(&s).map(|t| (t.start, t.text, t.is_word)).collect();
             proptest::prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn counted_words_equal_word_tokens(s in "[a-zA-Z0-9 .,'’\\-éü—“”½²\n]{0,40}") {
+            proptest::prop_assert_eq!(count_words(&s), tokens(&s).filter(|t| t.is_word).count());
         }
     }
 

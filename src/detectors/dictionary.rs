@@ -130,24 +130,32 @@ impl Detector for DictionaryDetector {
         let scan = self.set.scan(text);
         let strong_all = scan.valid(&self.set, text, |e| !e.weak);
         let strong = select(strong_all.clone());
-        let spin: Vec<&DictMatch> = strong
-            .iter()
-            .filter(|m| entries[m.entry].kind == Kind::Spin)
-            .collect();
-        let covered: usize = spin.iter().map(|m| word_count(&text[m.start..m.end])).sum();
-        let words = doc.word_count().max(1);
-        let score = covered as f64 / words as f64;
-        let evident_here = spin.len() >= SPUN_MIN_HITS && score >= SPUN_MIN_SCORE;
-        // Later passes keep the first pass's verdict, so a fix skipped for an overlap in
-        // pass 0 is still allowed when retried.
-        let evident = self.force_spun
-            || match cx.first_pass_metrics {
-                Some(m) => m.get("evidently_spun").copied().unwrap_or(0.0) > 0.0,
-                None => evident_here,
-            };
-        sink.metric("spin_score", (score * 1e6).round() / 1e6);
-        sink.metric("spin_hits", spin.len() as f64);
-        sink.metric("evidently_spun", if evident { 1.0 } else { 0.0 });
+        // The spin score and the verdict are the first pass's: later passes see text that
+        // is being repaired (and need not count its words again).
+        let (score, evident) = match cx.first_pass_metrics {
+            Some(m) => (
+                m.get("spin_score").copied().unwrap_or(0.0),
+                self.force_spun || m.get("evidently_spun").copied().unwrap_or(0.0) > 0.0,
+            ),
+            None => {
+                let spin: Vec<&DictMatch> = strong
+                    .iter()
+                    .filter(|m| entries[m.entry].kind == Kind::Spin)
+                    .collect();
+                let covered: usize = spin
+                    .iter()
+                    .map(|m| word_count(&text[m.start..m.end]))
+                    .sum();
+                let words = doc.word_count().max(1);
+                let score = covered as f64 / words as f64;
+                let evident_here = spin.len() >= SPUN_MIN_HITS && score >= SPUN_MIN_SCORE;
+                let evident = self.force_spun || evident_here;
+                sink.metric("spin_score", (score * 1e6).round() / 1e6);
+                sink.metric("spin_hits", spin.len() as f64);
+                sink.metric("evidently_spun", if evident { 1.0 } else { 0.0 });
+                (score, evident)
+            }
+        };
 
         let chosen = if evident && scan.any(&self.set, |e| e.weak) {
             let mut all = strong_all;
