@@ -226,10 +226,16 @@ impl Junk {
 
     /// The pattern a whole line matches, ignoring zones: its index.
     pub fn match_line(&self, line: &str) -> Option<usize> {
+        self.match_counted(line, spaced_words(line, self.max_words + 1))
+    }
+
+    /// [`Junk::match_line`] for a line whose whitespace-separated words were counted (up
+    /// to at least one more than any pattern allows).
+    fn match_counted(&self, line: &str, spaced: usize) -> Option<usize> {
         let t = trim(line);
         // Most lines are paragraphs of running text: rule them out by length before any
-        // regex runs (no word is shorter than one byte plus a space).
-        if t.is_empty() || t.split_whitespace().nth(self.max_words).is_some() {
+        // regex runs.
+        if t.is_empty() || spaced > self.max_words {
             return None;
         }
         // Nearly every short line is not junk: the set's lazy DFA answers that quickly;
@@ -252,12 +258,33 @@ struct Line {
     start: usize,
     content_end: usize,
     end: usize,
-    /// Whitespace-separated words, counted up to [`BODY_MIN_WORDS`] (enough to tell running
-    /// text; exact counts are taken only where a decision needs them).
+    /// Whitespace-separated words, counted up to a cap (enough to tell running text and
+    /// to rule out junk patterns; exact counts are taken only where a decision needs them).
     words: usize,
 }
 
-fn content_lines(text: &str) -> Vec<Line> {
+/// Whitespace-separated words of `s`, counted up to `cap`.
+fn spaced_words(s: &str, cap: usize) -> usize {
+    let bytes = s.as_bytes();
+    let (mut n, mut in_word, mut i) = (0, false, 0);
+    while i < bytes.len() && n < cap {
+        let b = bytes[i];
+        let (space, len) = if b < 0x80 {
+            (b.is_ascii_whitespace() || b == 0x0B, 1)
+        } else {
+            let c = s[i..].chars().next().expect("char boundary");
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if !space && !in_word {
+            n += 1;
+        }
+        in_word = !space;
+        i += len;
+    }
+    n
+}
+
+fn content_lines(text: &str, cap: usize) -> Vec<Line> {
     let mut out = Vec::new();
     let mut start = 0;
     while start < text.len() {
@@ -273,7 +300,7 @@ fn content_lines(text: &str) -> Vec<Line> {
                 start,
                 content_end: ce,
                 end,
-                words: t.split_whitespace().take(BODY_MIN_WORDS).count(),
+                words: spaced_words(t, cap),
             });
         }
         start = end;
@@ -339,7 +366,7 @@ impl Detector for Junk {
 
     fn detect(&self, doc: &Document, _cx: &Context, sink: &mut Sink) {
         let text = doc.text();
-        let lines = content_lines(text);
+        let lines = content_lines(text, BODY_MIN_WORDS.max(self.max_words + 1));
         if lines.is_empty() {
             return;
         }
@@ -347,7 +374,7 @@ impl Detector for Junk {
         // so a long appeal at the end does not make itself part of the body.
         let matched: Vec<Option<usize>> = lines
             .iter()
-            .map(|l| self.match_line(&text[l.start..l.content_end]))
+            .map(|l| self.match_counted(&text[l.start..l.content_end], l.words))
             .collect();
         let body = |i: usize| matched[i].is_none() && is_body(text, &lines[i]);
         let first_body = (0..lines.len()).find(|&i| body(i));
@@ -543,6 +570,26 @@ mod tests {
     fn clean(s: &str) -> String {
         let j = Junk::builtin().unwrap();
         Resolver::default().resolve(s.into(), &[&j], None).cleaned
+    }
+
+    #[test]
+    fn spaced_words_count_as_split_whitespace_does() {
+        for t in [
+            "",
+            "  ",
+            "one",
+            " a  b\tc\u{a0}d\u{b}e\u{2003}f ",
+            "Share\u{a0}this — “post” now",
+            "é ü ½",
+        ] {
+            for cap in [0, 1, 3, 100] {
+                assert_eq!(
+                    spaced_words(t, cap),
+                    t.split_whitespace().take(cap).count(),
+                    "{t:?} {cap}"
+                );
+            }
+        }
     }
 
     #[test]
