@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::detector::{Context, Detector, Sink};
 use crate::dictionary::{copy_case, DictMatch, DictionarySet, Entry};
-use crate::document::{tokens, Document, Span};
+use crate::document::{count_words, Document, Span};
 use crate::finding::{Edit, Evidence, Finding, Kind, Rule};
 
 pub static SPIN: Rule = Rule {
@@ -111,10 +111,6 @@ fn select(mut cands: Vec<DictMatch>) -> Vec<DictMatch> {
     out
 }
 
-fn word_count(s: &str) -> usize {
-    tokens(s).filter(|t| t.is_word).count()
-}
-
 impl Detector for DictionaryDetector {
     fn name(&self) -> &'static str {
         "dictionary"
@@ -144,7 +140,7 @@ impl Detector for DictionaryDetector {
                     .collect();
                 let covered: usize = spin
                     .iter()
-                    .map(|m| word_count(&text[m.start..m.end]))
+                    .map(|m| count_words(&text[m.start..m.end]))
                     .sum();
                 let words = doc.word_count().max(1);
                 let score = covered as f64 / words as f64;

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use crate::detector::{Context, Detector, Sink};
 use crate::dictionary::{DictError, DictProblem};
-use crate::document::{tokens, Document, Span};
+use crate::document::{count_words, tokens, Document, Span};
 use crate::finding::{Applicability, Edit, Evidence, Finding, Kind, Rule};
 
 pub static JUNK_LINE: Rule = Rule {
@@ -136,10 +136,6 @@ fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace())
 }
 
-fn word_count(s: &str) -> usize {
-    tokens(s).filter(|t| t.is_word).count()
-}
-
 impl Junk {
     pub fn builtin() -> Result<Junk, DictError> {
         Junk::load("junk/lines.toml", BUILTIN_LINES)
@@ -243,7 +239,7 @@ impl Junk {
         if !self.set.is_match(t) {
             return None;
         }
-        let words = word_count(t);
+        let words = count_words(t);
         self.set
             .matches(t)
             .into_iter()
@@ -406,7 +402,7 @@ impl Detector for Junk {
             let mut offset = 0;
             for seg in rest.split_inclusive(['»', '›']) {
                 let is_last = offset + seg.len() == rest.len();
-                if is_last || word_count(seg) > 4 {
+                if is_last || count_words(seg) > 4 {
                     break;
                 }
                 offset += seg.len();
@@ -414,7 +410,7 @@ impl Detector for Junk {
                 cut += t[cut..].len() - t[cut..].trim_start().len();
             }
             let title = trim(&t[cut..]);
-            if word_count(title) < 3 {
+            if count_words(title) < 3 {
                 // Nothing but a trail: the whole line is junk.
                 junk[i] = Some(usize::MAX);
                 continue;
@@ -491,11 +487,18 @@ impl Detector for Junk {
             let body: Vec<usize> = (0..b).filter(|&j| junk[j].is_none()).collect();
             let count = |ix: &[usize]| -> usize {
                 ix.iter()
-                    .map(|&j| word_count(&text[lines[j].start..lines[j].content_end]))
+                    .map(|&j| count_words(&text[lines[j].start..lines[j].content_end]))
                     .sum()
             };
             let block_words = count(&block);
-            let body_words = count(&body);
+            // The body only has to be long enough: its lines are counted until it is.
+            let mut body_words = 0;
+            for &j in &body {
+                if body_words >= DRIFT_MIN_WORDS {
+                    break;
+                }
+                body_words += count_words(&text[lines[j].start..lines[j].content_end]);
+            }
             if block_words >= DRIFT_MIN_WORDS && body_words >= DRIFT_MIN_WORDS {
                 let join = |ix: &[usize]| {
                     ix.iter()
