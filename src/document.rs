@@ -80,9 +80,7 @@ impl Document {
 
     /// Number of word tokens (see [`tokens`]).
     pub fn word_count(&self) -> usize {
-        *self
-            .word_count
-            .get_or_init(|| count_words(&self.text))
+        *self.word_count.get_or_init(|| count_words(&self.text))
     }
 }
 

@@ -47,9 +47,20 @@ fn write_file(
 ) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".ungarble-")
-        .tempfile_in(dir)?;
+    // A new file gets the usual permissions (the umask applies), not the temporary file's
+    // owner-only ones; a replaced file keeps its own.
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".ungarble-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir)?;
+    if let Some(p) = existing {
+        tmp.as_file().set_permissions(p)?;
+    }
     let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
     fill(&mut w)?;
     let tmp = w.into_inner().map_err(|e| e.into_error())?;

@@ -173,6 +173,10 @@ fn in_place_overwrites_changed_inputs_with_a_backup() {
     let (dir, input) = input_dir();
     std::fs::write(input.join("a.txt"), "Damaged , text .\n").unwrap();
     std::fs::write(input.join("b.txt"), "Clean text.\n").unwrap();
+    #[cfg(unix)]
+    use std::os::unix::fs::PermissionsExt;
+    #[cfg(unix)]
+    std::fs::set_permissions(input.join("a.txt"), std::fs::Permissions::from_mode(0o640)).unwrap();
     let out = dir.path().join("out");
     let o = run(&[
         "clean",
@@ -188,6 +192,16 @@ fn in_place_overwrites_changed_inputs_with_a_backup() {
         std::fs::read_to_string(input.join("a.txt")).unwrap(),
         "Damaged, text.\n"
     );
+    // The replaced input keeps its permissions; outputs are not owner-only temporary files.
+    #[cfg(unix)]
+    {
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&input.join("a.txt")), 0o640);
+        let umask_allows_read = mode(&input.join("b.txt")) & 0o044 != 0;
+        if umask_allows_read {
+            assert_ne!(mode(&out.join("clean").join("a.txt")) & 0o044, 0);
+        }
+    }
     assert_eq!(
         std::fs::read_to_string(input.join("a.txt.orig")).unwrap(),
         "Damaged , text .\n"
