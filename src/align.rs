@@ -164,16 +164,31 @@ fn similarity(a: &Bag, b: &Bag) -> f64 {
     2.0 * shared / (a.total + b.total)
 }
 
-fn merge(a: &Bag, b: &Bag) -> Bag {
-    let mut m = a.clone();
-    for (w, x) in &b.weights {
-        let e = m.weights.entry(w.clone()).or_insert(0.0);
-        if *e < *x {
-            m.total += x - *e;
-            *e = *x;
-        }
+/// The similarity of `a` and `b` taken together (each word at its larger weight) with
+/// `c`: what `similarity` gives for the merged bag, without building it.
+fn merged_similarity(a: &Bag, b: &Bag, c: &Bag) -> f64 {
+    let get = |bag: &Bag, w: &str| bag.weights.get(w).copied();
+    let total = a.total
+        + b.weights
+            .iter()
+            .map(|(w, x)| (x - get(a, w).unwrap_or(0.0)).max(0.0))
+            .sum::<f64>();
+    if total == 0.0 || c.total == 0.0 {
+        return 0.0;
     }
-    m
+    let shared: f64 = c
+        .weights
+        .iter()
+        .filter_map(|(w, y)| {
+            let x = match (get(a, w), get(b, w)) {
+                (Some(p), Some(q)) => p.max(q),
+                (Some(p), None) | (None, Some(p)) => p,
+                (None, None) => return None,
+            };
+            Some(x.min(*y))
+        })
+        .sum();
+    2.0 * shared / (total + c.total)
 }
 
 /// One aligned group: input sentences ↔ reference sentences.
@@ -274,7 +289,7 @@ pub fn align(input: &str, reference: &str) -> Alignment {
                     consider(dp[(i - 1) * w + j - 1] + s, 3);
                 }
                 if i > 1 && (s > 0.0 || s11(i - 2, j - 1) > 0.0) {
-                    let s = similarity(&merge(&ib[i - 2], &ib[i - 1]), &rb[j - 1]);
+                    let s = merged_similarity(&ib[i - 2], &ib[i - 1], &rb[j - 1]);
                     if s >= MIN_PAIR_SIMILARITY
                         && s > s11(i - 1, j - 1).max(s11(i - 2, j - 1)) + 0.1
                     {
@@ -282,7 +297,7 @@ pub fn align(input: &str, reference: &str) -> Alignment {
                     }
                 }
                 if j > 1 && (s > 0.0 || s11(i - 1, j - 2) > 0.0) {
-                    let s = similarity(&ib[i - 1], &merge(&rb[j - 2], &rb[j - 1]));
+                    let s = merged_similarity(&rb[j - 2], &rb[j - 1], &ib[i - 1]);
                     if s >= MIN_PAIR_SIMILARITY
                         && s > s11(i - 1, j - 1).max(s11(i - 1, j - 2)) + 0.1
                     {
@@ -315,7 +330,7 @@ pub fn align(input: &str, reference: &str) -> Alignment {
                 j -= 1;
             }
             4 => {
-                let s = similarity(&merge(&ib[i - 2], &ib[i - 1]), &rb[j - 1]);
+                let s = merged_similarity(&ib[i - 2], &ib[i - 1], &rb[j - 1]);
                 pairs.push(Pair {
                     input: Span::new(is[i - 2].start, is[i - 1].end),
                     reference: rs[j - 1],
@@ -329,7 +344,7 @@ pub fn align(input: &str, reference: &str) -> Alignment {
                 j -= 1;
             }
             5 => {
-                let s = similarity(&ib[i - 1], &merge(&rb[j - 2], &rb[j - 1]));
+                let s = merged_similarity(&rb[j - 2], &rb[j - 1], &ib[i - 1]);
                 pairs.push(Pair {
                     input: is[i - 1],
                     reference: Span::new(rs[j - 2].start, rs[j - 1].end),
@@ -779,6 +794,36 @@ pub fn deviations(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merged_similarity_equals_the_similarity_of_the_merged_bag() {
+        fn merge(a: &Bag, b: &Bag) -> Bag {
+            let mut m = a.clone();
+            for (w, x) in &b.weights {
+                let e = m.weights.entry(w.clone()).or_insert(0.0);
+                if *e < *x {
+                    m.total += x - *e;
+                    *e = *x;
+                }
+            }
+            m
+        }
+        let s = [
+            "Serbian President Aleksandar Vucic refused to promise sanctions.",
+            "The teacher refused to promise that Serbia would not impose sanctions.",
+            "Vucic said Serbia will decide when the policy changes.",
+            "",
+            "Xi Jinping plans to visit Moscow next week, ISW said.",
+        ];
+        let bags: Vec<Bag> = s.iter().map(|t| bag(t)).collect();
+        for a in &bags {
+            for b in &bags {
+                for c in &bags {
+                    assert_eq!(merged_similarity(a, b, c), similarity(&merge(a, b), c));
+                }
+            }
+        }
+    }
 
     fn texts(t: &str, spans: &[Span]) -> Vec<String> {
         spans.iter().map(|s| t[s.range()].to_string()).collect()

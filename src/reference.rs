@@ -70,6 +70,8 @@ pub struct RefMatch {
 #[derive(Debug, Clone)]
 pub struct ReferenceIndex {
     refs: Vec<Arc<Reference>>,
+    /// Canonical path → reference, so an input is told from the references in one lookup.
+    by_path: std::collections::HashMap<PathBuf, usize>,
     /// (shingle hash, reference id), sorted.
     postings: Vec<(u64, u32)>,
 }
@@ -116,8 +118,15 @@ impl ReferenceIndex {
             }
             i = j;
         }
+        let mut by_path = std::collections::HashMap::new();
+        for (i, r) in refs.iter().enumerate() {
+            if let Some(p) = &r.path {
+                by_path.entry(p.clone()).or_insert(i);
+            }
+        }
         ReferenceIndex {
             refs,
+            by_path,
             postings: kept,
         }
     }
@@ -179,9 +188,7 @@ impl ReferenceIndex {
     /// The index of the reference loaded from `path` (compared canonically), if any.
     pub fn find_path(&self, path: &std::path::Path) -> Option<usize> {
         let c = std::fs::canonicalize(path).ok()?;
-        self.refs
-            .iter()
-            .position(|r| r.path.as_deref() == Some(c.as_path()))
+        self.by_path.get(&c).copied()
     }
 }
 
