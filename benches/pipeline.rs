@@ -356,7 +356,18 @@ fn more_stages(c: &mut Criterion) {
             }
         })
     });
+    // As `clean` does: the page from the report it writes (`apply` renders the stored JSON).
     g.bench_function("html", |b| {
+        b.iter(|| {
+            for o in &outcomes {
+                let doc = Document::new(Arc::clone(&o.original));
+                let report = source(o).build(&doc);
+                let page = html::page_for(&report, &o.original);
+                assert!(page.len() > o.original.len());
+            }
+        })
+    });
+    g.bench_function("html_from_stored_json", |b| {
         b.iter(|| {
             for o in &outcomes {
                 let page = html::page(&source(o).value(), &o.original);
