@@ -201,19 +201,9 @@ impl Engine {
         name: Option<&str>,
         source: Option<&Path>,
     ) -> Outcome {
-        self.clean_shared_at(text, name, source, self.resolver.apply)
-    }
-
-    /// [`Engine::clean_shared`] applying fixes up to `apply` instead of the engine's level.
-    pub fn clean_shared_at(
-        &self,
-        text: Arc<str>,
-        name: Option<&str>,
-        source: Option<&Path>,
-        apply: Applicability,
-    ) -> Outcome {
         let refs = self.matched_references(&text, source);
-        self.run(text, name, &refs, apply, None, None).0
+        self.run(text, name, &refs, self.resolver.apply, None, None)
+            .0
     }
 
     /// Cleans at the engine's level and, when that leaves review-level suggestions, at

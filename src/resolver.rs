@@ -728,6 +728,19 @@ fn finding_id(f: &Finding, span: Span) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn status_names_are_the_serialized_ones() {
+        for s in [
+            Status::Applied,
+            Status::Suggested,
+            Status::Flagged,
+            Status::Skipped,
+            Status::Rejected,
+        ] {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+    }
+
     fn pe(start: usize, end: usize, rep: &str) -> PassEdit {
         PassEdit {
             start,
