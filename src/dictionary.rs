@@ -110,19 +110,26 @@ pub struct Entry {
     pub message: Option<String>,
     pub tests: Vec<(String, String)>,
     pub allows: Vec<String>,
-    prev: Vec<Vec<String>>,
-    not_prev: Vec<Vec<String>>,
-    next: Vec<Vec<String>>,
-    not_next: Vec<Vec<String>>,
+    prev: Alternatives,
+    not_prev: Alternatives,
+    next: Alternatives,
+    not_next: Alternatives,
     cues: Vec<usize>,
     not_cues: Vec<usize>,
     /// The most tokens any `prev`/`not_prev` phrase has.
     prev_len: usize,
     /// The most tokens any `next`/`not_next` phrase has.
     next_len: usize,
+    /// `file:line`, as reports show it.
+    location: String,
 }
 
 impl Entry {
+    /// Where the entry is written: `file:line`.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
     /// Can this entry's repair be applied automatically at some level?
     pub fn applies(&self) -> bool {
         self.replace.len() == 1 && self.applicability != Applicability::Flag
@@ -436,6 +443,8 @@ impl DictionarySet {
                     .map(Vec::len)
                     .max()
                     .unwrap_or(0);
+                let (prev, not_prev) = (Alternatives::before(prev), Alternatives::before(not_prev));
+                let (next, not_next) = (Alternatives::after(next), Alternatives::after(not_next));
                 if prev_len.max(next_len) > MAX_CONTEXT {
                     bad(format!(
                         "a context phrase has {} tokens; at most {MAX_CONTEXT} are looked at",
@@ -444,6 +453,7 @@ impl DictionarySet {
                     continue;
                 }
                 entries.push(Entry {
+                    location: format!("{name}:{line}"),
                     id: format!("{}:{}", raw.family, r.find[0].to_ascii_lowercase()),
                     family: raw.family.clone(),
                     file: name.clone(),
@@ -563,7 +573,8 @@ impl DictionarySet {
     /// document).
     fn scan_with(&self, text: &str, all_cues: bool) -> Scan {
         let n = self.pattern_entry.len();
-        let mut hits = Vec::new();
+        // Spun news holds about one phrase occurrence per 130 bytes.
+        let mut hits = Vec::with_capacity(text.len() / 128);
         let mut cues = vec![all_cues; self.cue_count];
         self.index.for_each_match(text, |start, end, pattern| {
             if pattern < n {
@@ -595,13 +606,10 @@ impl DictionarySet {
                 have += 1;
             }
             let after = &buf[..have];
-            let starts_with = |p: &Vec<String>| {
-                p.len() <= after.len() && after.iter().zip(p).all(|(t, w)| t.matches(w))
-            };
-            if !e.next.is_empty() && !e.next.iter().any(starts_with) {
+            if !e.next.is_empty() && !e.next.any(after) {
                 return false;
             }
-            if e.not_next.iter().any(starts_with) {
+            if e.not_next.any(after) {
                 return false;
             }
         }
@@ -613,17 +621,10 @@ impl DictionarySet {
                 *b = NormToken::new(t);
             }
             let before = &buf[..raw.len()];
-            let ends_with = |p: &Vec<String>| {
-                p.len() <= before.len()
-                    && before[before.len() - p.len()..]
-                        .iter()
-                        .zip(p)
-                        .all(|(t, w)| t.matches(w))
-            };
-            if !e.prev.is_empty() && !e.prev.iter().any(ends_with) {
+            if !e.prev.is_empty() && !e.prev.any(before) {
                 return false;
             }
-            if e.not_prev.iter().any(ends_with) {
+            if e.not_prev.any(before) {
                 return false;
             }
         }
@@ -656,11 +657,100 @@ pub fn default_applicability(kind: Kind) -> Applicability {
     }
 }
 
+/// The phrases of one context condition (`prev`, `next`…), in comparison form, looked up by
+/// the token that touches the match (the last token of a `prev` phrase, the first of a
+/// `next` phrase): conditions list up to a hundred phrases, and a match is checked against
+/// the few that share that token instead of all of them.
+#[derive(Debug, Clone, Default)]
+struct Alternatives {
+    phrases: Vec<Vec<String>>,
+    /// (key of the touching token, phrase index), sorted.
+    keys: Vec<(u64, u32)>,
+    /// Phrases come after the match (`next`) rather than before it (`prev`).
+    after: bool,
+}
+
+impl Alternatives {
+    fn after(phrases: Vec<Vec<String>>) -> Self {
+        Alternatives::new(phrases, true)
+    }
+
+    fn before(phrases: Vec<Vec<String>>) -> Self {
+        Alternatives::new(phrases, false)
+    }
+
+    fn new(phrases: Vec<Vec<String>>, after: bool) -> Self {
+        let mut keys: Vec<(u64, u32)> = phrases
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let touching = if after { p.first() } else { p.last() };
+                (token_key(touching.map_or("", String::as_str).as_bytes()), i as u32)
+            })
+            .collect();
+        keys.sort_unstable();
+        Alternatives {
+            phrases,
+            keys,
+            after,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+
+    /// Does one of the phrases begin `tokens` (after the match) or end it (before)?
+    fn any(&self, tokens: &[NormToken]) -> bool {
+        let touching = if self.after {
+            tokens.first()
+        } else {
+            tokens.last()
+        };
+        let Some(t) = touching else {
+            return false;
+        };
+        let key = t.key();
+        let from = self.keys.partition_point(|&(k, _)| k < key);
+        self.keys[from..]
+            .iter()
+            .take_while(|&&(k, _)| k == key)
+            .any(|&(_, i)| {
+                let p = &self.phrases[i as usize];
+                if p.len() > tokens.len() {
+                    return false;
+                }
+                let side = if self.after {
+                    &tokens[..p.len()]
+                } else {
+                    &tokens[tokens.len() - p.len()..]
+                };
+                side.iter().zip(p).all(|(t, w)| t.matches(w))
+            })
+    }
+}
+
+/// The key of a token in comparison form (see [`NormToken::key`]).
+pub(crate) fn token_key(normalized: &[u8]) -> u64 {
+    // FNV-1a: short strings, built once per condition phrase and once per context token.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in normalized {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 /// The most tokens a context phrase (`prev`, `next`…) may have (checked at load).
 const MAX_CONTEXT: usize = 8;
 
 /// Up to `n` (≤ [`MAX_CONTEXT`]) tokens right before `pos`, in text order, looking back
-/// through a bounded window; `buf` holds them, so nothing is allocated per match.
+/// through a bounded window of `64·n` bytes; `buf` holds them, so nothing is allocated per
+/// match.
+///
+/// A token never spans whitespace, so the tokens of a window that starts at a whitespace
+/// are the text's own tokens. The window therefore starts small (16 bytes a token, enough
+/// for nearly all text) and doubles only while it holds fewer than `n` tokens; the answer
+/// is the one the full window gives.
 fn tokens_before<'a, 'b>(
     text: &'a str,
     pos: usize,
@@ -668,44 +758,65 @@ fn tokens_before<'a, 'b>(
     buf: &'b mut [&'a str; MAX_CONTEXT],
 ) -> &'b [&'a str] {
     let n = n.min(MAX_CONTEXT);
-    let mut from = pos.saturating_sub(64 * n.max(1));
-    while !text.is_char_boundary(from) {
-        from -= 1;
-    }
-    // Start the window at a whitespace so no word is cut in half.
-    if from > 0 {
-        if let Some(ws) = text[from..pos].find(char::is_whitespace) {
-            from += ws;
-        }
-    }
-    // A ring of the last `n` tokens.
-    let mut count = 0usize;
-    for t in tokens(&text[from..pos]) {
-        buf[count % n.max(1)] = t.text;
-        count += 1;
-    }
     if n == 0 {
         return &buf[..0];
     }
-    let have = count.min(n);
-    buf[..n].rotate_left(if count > n { count % n } else { 0 });
-    &buf[..have]
+    let widest = 64 * n;
+    let mut width = 16 * n;
+    loop {
+        let width_now = width.min(widest);
+        let mut from = pos.saturating_sub(width_now);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        // Start the window at a whitespace so no word is cut in half; a window without
+        // one is widened (up to the widest, which is then taken as it is).
+        if from > 0 {
+            match text[from..pos].find(char::is_whitespace) {
+                Some(ws) => from += ws,
+                None if width_now < widest => {
+                    width *= 2;
+                    continue;
+                }
+                None => {}
+            }
+        }
+        // A ring of the last `n` tokens.
+        let mut count = 0usize;
+        for t in tokens(&text[from..pos]) {
+            buf[count % n] = t.text;
+            count += 1;
+        }
+        if count >= n || from == 0 || width_now == widest {
+            let have = count.min(n);
+            buf[..n].rotate_left(if count > n { count % n } else { 0 });
+            return &buf[..have];
+        }
+        width *= 2;
+    }
 }
 
 /// Gives `repair` the capitalisation of `matched` (see dictionaries/README.md).
 pub fn copy_case(matched: &str, repair: &str) -> String {
-    let letters: Vec<char> = matched.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+    let starts_upper = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    // Nearly every match is lowercase: nothing to copy.
+    if !matched.chars().any(char::is_uppercase) {
+        return repair.to_string();
+    }
+    let mut letters = matched.chars().filter(|c| c.is_alphabetic());
+    let two_or_more = letters.clone().nth(1).is_some();
+    if two_or_more && letters.all(char::is_uppercase) {
         return repair.to_uppercase();
     }
-    let words: Vec<&str> = matched.split(' ').collect();
-    let starts_upper = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
-    if words.len() >= 2 && words.iter().all(|w| starts_upper(w)) {
-        return repair
-            .split(' ')
-            .map(upper_first)
-            .collect::<Vec<_>>()
-            .join(" ");
+    if matched.contains(' ') && matched.split(' ').all(starts_upper) {
+        let mut out = String::with_capacity(repair.len() + 4);
+        for (i, w) in repair.split(' ').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(&upper_first(w));
+        }
+        return out;
     }
     if starts_upper(matched) && repair.chars().next().is_some_and(char::is_lowercase) {
         return upper_first(repair);
@@ -742,7 +853,7 @@ pub fn check_examples(name: &str, src: &str) -> Result<(usize, Vec<String>), Dic
                 .evidence
                 .0
                 .iter()
-                .any(|(k, v)| k == "entry" && v == id)
+                .any(|(k, v)| *k == "entry" && v == id)
         })
     };
     let mut failures = Vec::new();
@@ -782,8 +893,73 @@ pub fn check_examples(name: &str, src: &str) -> Result<(usize, Vec<String>), Dic
 mod tests {
     use super::*;
 
+    /// The single fixed window `tokens_before` used before it grew its window on demand:
+    /// the answer it must keep giving.
+    fn tokens_before_reference(text: &str, pos: usize, n: usize) -> Vec<&str> {
+        let n = n.min(MAX_CONTEXT);
+        let mut from = pos.saturating_sub(64 * n.max(1));
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        if from > 0 {
+            if let Some(ws) = text[from..pos].find(char::is_whitespace) {
+                from += ws;
+            }
+        }
+        let all: Vec<&str> = tokens(&text[from..pos]).map(|t| t.text).collect();
+        all[all.len().saturating_sub(n)..].to_vec()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_growing_window_gives_the_fixed_windows_tokens(
+            s in "([a-z]{1,12}|[a-z]{20,80}| |\\.|,|'|-|’|é|\n){0,120}",
+            at in 0usize..2000,
+            n in 0usize..=8,
+        ) {
+            let mut pos = at.min(s.len());
+            while !s.is_char_boundary(pos) {
+                pos -= 1;
+            }
+            let mut ring = [""; MAX_CONTEXT];
+            let got = tokens_before(&s, pos, n, &mut ring).to_vec();
+            proptest::prop_assert_eq!(got, tokens_before_reference(&s, pos, n));
+        }
+    }
+
     fn set(src: &str) -> Result<DictionarySet, DictError> {
         DictionarySet::load(&[("t.toml".to_string(), src.to_string())])
+    }
+
+    /// `copy_case` as first written (collecting letters and words): the reference.
+    fn copy_case_reference(matched: &str, repair: &str) -> String {
+        let letters: Vec<char> = matched.chars().filter(|c| c.is_alphabetic()).collect();
+        if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+            return repair.to_uppercase();
+        }
+        let words: Vec<&str> = matched.split(' ').collect();
+        let starts_upper = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+        if words.len() >= 2 && words.iter().all(|w| starts_upper(w)) {
+            return repair
+                .split(' ')
+                .map(upper_first)
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+        if starts_upper(matched) && repair.chars().next().is_some_and(char::is_lowercase) {
+            return upper_first(repair);
+        }
+        repair.to_string()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn copy_case_is_unchanged(
+            m in "([a-zA-Z]{0,5}| |'|É|é|ß|1){0,8}",
+            r in "([a-zA-Z]{0,5}| |é|ß){0,6}",
+        ) {
+            proptest::prop_assert_eq!(copy_case(&m, &r), copy_case_reference(&m, &r));
+        }
     }
 
     #[test]

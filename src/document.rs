@@ -284,6 +284,16 @@ impl<'a> NormToken<'a> {
         t
     }
 
+    /// The key of the comparison form (the key `dictionary` gives context phrases): equal
+    /// for a token and a phrase word that [`NormToken::matches`].
+    pub fn key(&self) -> u64 {
+        if self.len == u8::MAX {
+            crate::dictionary::token_key(normalize_token(self.raw).as_bytes())
+        } else {
+            crate::dictionary::token_key(&self.buf[..self.len as usize])
+        }
+    }
+
     /// Does this token equal `normalized` (a word already in comparison form)?
     #[inline]
     pub fn matches(&self, normalized: &str) -> bool {
@@ -426,6 +436,12 @@ mod tests {
         #[test]
         fn counted_words_equal_word_tokens(s in "[a-zA-Z0-9 .,'’\\-éü—“”½²\n]{0,40}") {
             proptest::prop_assert_eq!(count_words(&s), tokens(&s).filter(|t| t.is_word).count());
+        }
+
+        #[test]
+        fn a_token_and_its_comparison_form_share_a_key(s in "([a-zA-Z.’'é]{1,50}|\\.|,)") {
+            let want = crate::dictionary::token_key(normalize_token(&s).as_bytes());
+            proptest::prop_assert_eq!(NormToken::new(&s).key(), want);
         }
     }
 

@@ -163,12 +163,13 @@ impl Fix {
 }
 
 /// Why a detector believes what it reports: labelled facts shown to the reviewer, in order.
+/// Labels are the detectors' own fixed words.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Evidence(pub Vec<(String, String)>);
+pub struct Evidence(pub Vec<(&'static str, String)>);
 
 impl Evidence {
-    pub fn with(mut self, label: impl Into<String>, value: impl Into<String>) -> Self {
-        self.0.push((label.into(), value.into()));
+    pub fn with(mut self, label: &'static str, value: impl Into<String>) -> Self {
+        self.0.push((label, value.into()));
         self
     }
     pub fn is_empty(&self) -> bool {

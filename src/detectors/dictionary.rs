@@ -1,7 +1,6 @@
 //! The dictionary detector: phrase-dictionary matches become findings, gated by the
 //! document spin score.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::detector::{Context, Detector, Sink};
@@ -95,20 +94,18 @@ impl DictionaryDetector {
 
 /// Longest match wins, then leftmost; returns the chosen matches sorted by position.
 fn select(mut cands: Vec<DictMatch>) -> Vec<DictMatch> {
-    cands.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), m.start, m.entry));
-    let mut taken: BTreeMap<usize, usize> = BTreeMap::new(); // start → end
-    let mut out = Vec::new();
+    cands.sort_unstable_by_key(|m| (std::cmp::Reverse(m.end - m.start), m.start, m.entry));
+    // The chosen spans, sorted by start; they never overlap, so their ends are sorted too.
+    let mut taken: Vec<DictMatch> = Vec::with_capacity(cands.len());
     for m in cands {
-        let before = taken.range(..=m.start).next_back();
-        let blocked_before = before.is_some_and(|(_, &e)| e > m.start);
-        let blocked_after = taken.range(m.start..m.end).next().is_some();
+        let at = taken.partition_point(|t| t.start <= m.start);
+        let blocked_before = at > 0 && taken[at - 1].end > m.start;
+        let blocked_after = taken.get(at).is_some_and(|t| t.start < m.end);
         if !blocked_before && !blocked_after {
-            taken.insert(m.start, m.end);
-            out.push(m);
+            taken.insert(at, m);
         }
     }
-    out.sort_by_key(|m| (m.start, m.end));
-    out
+    taken
 }
 
 impl Detector for DictionaryDetector {
@@ -175,7 +172,7 @@ fn finding_for(e: &Entry, text: &str, m: DictMatch, score: f64) -> Option<Findin
     let rule = rule_for(e.kind);
     let mut evidence = Evidence::default()
         .with("entry", e.id.clone())
-        .with("dictionary", format!("{}:{}", e.file, e.line));
+        .with("dictionary", e.location());
     if e.weak {
         evidence = evidence.with(
             "gate",
@@ -196,11 +193,15 @@ fn finding_for(e: &Entry, text: &str, m: DictMatch, score: f64) -> Option<Findin
             kind_phrase(e.kind),
             candidates.join("\", \"")
         ),
-        _ => format!(
-            "{} \"{matched}\" → \"{}\"",
-            kind_phrase(e.kind),
-            candidates[0]
-        ),
+        _ => {
+            let kind = kind_phrase(e.kind);
+            let mut m =
+                String::with_capacity(kind.len() + matched.len() + candidates[0].len() + 10);
+            for part in [kind, " \"", matched, "\" → \"", &candidates[0], "\""] {
+                m.push_str(part);
+            }
+            m
+        }
     });
     let confidence = if e.weak { 0.9 } else { 0.95 };
     let f = Finding::new(rule, span, message)
@@ -233,6 +234,7 @@ fn kind_phrase(k: Kind) -> &'static str {
 mod tests {
     use super::*;
     use crate::resolver::Resolver;
+    use std::collections::BTreeMap;
 
     fn detector(src: &str) -> DictionaryDetector {
         DictionaryDetector::new(Arc::new(
@@ -264,6 +266,37 @@ replace = "said"
 weak = true
 tests = [["x", "y"]]
 "#;
+
+    /// `select` as first written (a map of taken spans): the reference.
+    fn select_reference(mut cands: Vec<DictMatch>) -> Vec<DictMatch> {
+        cands.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), m.start, m.entry));
+        let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut out = Vec::new();
+        for m in cands {
+            let before = taken.range(..=m.start).next_back();
+            let blocked_before = before.is_some_and(|(_, &e)| e > m.start);
+            let blocked_after = taken.range(m.start..m.end).next().is_some();
+            if !blocked_before && !blocked_after {
+                taken.insert(m.start, m.end);
+                out.push(m);
+            }
+        }
+        out.sort_by_key(|m| (m.start, m.end));
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn select_is_unchanged(spans in proptest::collection::vec((0usize..60, 1usize..12, 0usize..4), 0..40)) {
+            let mut cands: Vec<DictMatch> = spans
+                .into_iter()
+                .map(|(start, len, entry)| DictMatch { start, end: start + len, entry })
+                .collect();
+            cands.sort_by_key(|m| (m.start, m.end, m.entry));
+            cands.dedup();
+            proptest::prop_assert_eq!(select(cands.clone()), select_reference(cands));
+        }
+    }
 
     #[test]
     fn longest_wins_and_weak_entries_wait_for_evident_spin() {

@@ -172,7 +172,7 @@ fn seed_001_unrelated_tail_is_proposed_for_review() {
         .evidence
         .0
         .iter()
-        .find(|(k, _)| k == "overlap")
+        .find(|(k, _)| *k == "overlap")
         .unwrap()
         .1
         .parse()

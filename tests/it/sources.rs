@@ -78,7 +78,7 @@ fn seed_000_is_matched_to_001_and_its_deviations_classified() {
         .evidence
         .0
         .iter()
-        .any(|(k, v)| k == "source sentence" && v.contains("Serbian President Aleksandar Vucic")));
+        .any(|(k, v)| *k == "source sentence" && v.contains("Serbian President Aleksandar Vucic")));
 
     let review = with_001(Applicability::Review).clean(&seed("000"), Some("000"), None);
     assert!(review
