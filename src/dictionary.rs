@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -98,7 +99,7 @@ struct RawEntry {
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// `family:first garbled phrase`, stable across runs.
-    pub id: String,
+    pub id: Arc<str>,
     pub family: String,
     pub file: String,
     pub line: usize,
@@ -121,12 +122,12 @@ pub struct Entry {
     /// The most tokens any `next`/`not_next` phrase has.
     next_len: usize,
     /// `file:line`, as reports show it.
-    location: String,
+    location: Arc<str>,
 }
 
 impl Entry {
     /// Where the entry is written: `file:line`.
-    pub fn location(&self) -> &str {
+    pub fn location(&self) -> &Arc<str> {
         &self.location
     }
 
@@ -453,8 +454,8 @@ impl DictionarySet {
                     continue;
                 }
                 entries.push(Entry {
-                    location: format!("{name}:{line}"),
-                    id: format!("{}:{}", raw.family, r.find[0].to_ascii_lowercase()),
+                    location: format!("{name}:{line}").into(),
+                    id: format!("{}:{}", raw.family, r.find[0].to_ascii_lowercase()).into(),
                     family: raw.family.clone(),
                     file: name.clone(),
                     line,
@@ -685,7 +686,10 @@ impl Alternatives {
             .enumerate()
             .map(|(i, p)| {
                 let touching = if after { p.first() } else { p.last() };
-                (token_key(touching.map_or("", String::as_str).as_bytes()), i as u32)
+                (
+                    token_key(touching.map_or("", String::as_str).as_bytes()),
+                    i as u32,
+                )
             })
             .collect();
         keys.sort_unstable();
@@ -838,7 +842,6 @@ fn upper_first(w: &str) -> String {
 pub fn check_examples(name: &str, src: &str) -> Result<(usize, Vec<String>), DictError> {
     use crate::detectors::DictionaryDetector;
     use crate::resolver::Resolver;
-    use std::sync::Arc;
 
     let set = Arc::new(DictionarySet::load(&[(name.to_string(), src.to_string())])?);
     let det = DictionaryDetector::with_gate_open(Arc::clone(&set));
@@ -853,7 +856,7 @@ pub fn check_examples(name: &str, src: &str) -> Result<(usize, Vec<String>), Dic
                 .evidence
                 .0
                 .iter()
-                .any(|(k, v)| *k == "entry" && v == id)
+                .any(|(k, v)| *k == "entry" && **v == *id)
         })
     };
     let mut failures = Vec::new();

@@ -318,11 +318,21 @@ pub fn is_word_char(c: char) -> bool {
 
 /// True when `span` of `text` starts and ends on word boundaries.
 pub fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
-    let before_ok = text[..start]
-        .chars()
-        .next_back()
-        .is_none_or(|c| !is_word_char(c));
-    let after_ok = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
+    // An ASCII neighbour (the usual case) is answered from its byte.
+    let ascii_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let before_ok = match text.as_bytes()[..start].last() {
+        None => true,
+        Some(&b) if b < 0x80 => !ascii_word(b),
+        Some(_) => text[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_word_char(c)),
+    };
+    let after_ok = match text.as_bytes().get(end) {
+        None => true,
+        Some(&b) if b < 0x80 => !ascii_word(b),
+        Some(_) => text[end..].chars().next().is_none_or(|c| !is_word_char(c)),
+    };
     before_ok && after_ok
 }
 

@@ -4,6 +4,8 @@
 //! Detectors only *report*. A [`Finding`] may carry a [`Fix`] (one or more [`Edit`]s); the
 //! [`crate::resolver::Resolver`] is the only code that turns fixes into changed text.
 
+use std::sync::Arc;
+
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -162,13 +164,66 @@ impl Fix {
     }
 }
 
+/// A piece of report text: made for one finding, or shared by every finding of its kind
+/// (a dictionary entry's id and location), so a shared one costs no copy per finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    Owned(String),
+    Shared(Arc<str>),
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Text::Owned(s) => s,
+            Text::Shared(s) => s,
+        }
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        **self == *other
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text::Owned(s)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text::Owned(s.to_string())
+    }
+}
+
+impl From<&Arc<str>> for Text {
+    fn from(s: &Arc<str>) -> Self {
+        Text::Shared(Arc::clone(s))
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self)
+    }
+}
+
 /// Why a detector believes what it reports: labelled facts shown to the reviewer, in order.
 /// Labels are the detectors' own fixed words.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Evidence(pub Vec<(&'static str, String)>);
+pub struct Evidence(pub Vec<(&'static str, Text)>);
 
 impl Evidence {
-    pub fn with(mut self, label: &'static str, value: impl Into<String>) -> Self {
+    /// Evidence with room for `n` facts.
+    pub fn with_capacity(n: usize) -> Self {
+        Evidence(Vec::with_capacity(n))
+    }
+
+    pub fn with(mut self, label: &'static str, value: impl Into<Text>) -> Self {
         self.0.push((label, value.into()));
         self
     }

@@ -121,8 +121,14 @@ impl Detector for DictionaryDetector {
         let entries = self.set.entries();
         // Weak entries' context is checked only if the document turns out to be spun.
         let scan = self.set.scan(text);
-        let strong_all = scan.valid(&self.set, text, |e| !e.weak);
-        let strong = select(strong_all.clone());
+        let mut strong_all = scan.valid(&self.set, text, |e| !e.weak);
+        let weak_present = scan.any(&self.set, |e| e.weak);
+        // Kept for a second choice only when weak entries may join it.
+        let strong = if weak_present {
+            select(strong_all.clone())
+        } else {
+            select(std::mem::take(&mut strong_all))
+        };
         // The spin score and the verdict are the first pass's: later passes see text that
         // is being repaired (and need not count its words again).
         let (score, evident) = match cx.first_pass_metrics {
@@ -150,7 +156,7 @@ impl Detector for DictionaryDetector {
             }
         };
 
-        let chosen = if evident && scan.any(&self.set, |e| e.weak) {
+        let chosen = if evident && weak_present {
             let mut all = strong_all;
             all.extend(scan.valid(&self.set, text, |e| e.weak));
             select(all)
@@ -170,8 +176,8 @@ fn finding_for(e: &Entry, text: &str, m: DictMatch, score: f64) -> Option<Findin
     let span = Span::new(m.start, m.end);
     let matched = &text[m.start..m.end];
     let rule = rule_for(e.kind);
-    let mut evidence = Evidence::default()
-        .with("entry", e.id.clone())
+    let mut evidence = Evidence::with_capacity(3)
+        .with("entry", &e.id)
         .with("dictionary", e.location());
     if e.weak {
         evidence = evidence.with(
@@ -182,42 +188,47 @@ fn finding_for(e: &Entry, text: &str, m: DictMatch, score: f64) -> Option<Findin
             ),
         );
     }
+    let confidence = if e.weak { 0.9 } else { 0.95 };
+    if let [repair] = e.replace.as_slice() {
+        // One repair: the usual case, built without a candidate list.
+        let repair = copy_case(matched, repair);
+        if repair == matched {
+            return None;
+        }
+        let message = e.message.clone().unwrap_or_else(|| match e.kind {
+            Kind::NameVariant => {
+                format!("\"{matched}\" is spelled \"{repair}\" elsewhere in this document")
+            }
+            _ => {
+                let kind = kind_phrase(e.kind);
+                let mut m = String::with_capacity(kind.len() + matched.len() + repair.len() + 10);
+                for part in [kind, " \"", matched, "\" → \"", &repair, "\""] {
+                    m.push_str(part);
+                }
+                m
+            }
+        });
+        let f = Finding::new(rule, span, message)
+            .with_confidence(confidence)
+            .with_evidence(evidence);
+        return Some(f.with_fix(vec![Edit::new(span, repair)], e.applicability));
+    }
     let candidates: Vec<String> = e.replace.iter().map(|r| copy_case(matched, r)).collect();
     let message = e.message.clone().unwrap_or_else(|| match e.kind {
         Kind::NameVariant => format!(
             "\"{matched}\" is spelled \"{}\" elsewhere in this document",
             candidates.join("\" or \"")
         ),
-        _ if candidates.len() > 1 => format!(
+        _ => format!(
             "{} \"{matched}\": one of \"{}\"",
             kind_phrase(e.kind),
             candidates.join("\", \"")
         ),
-        _ => {
-            let kind = kind_phrase(e.kind);
-            let mut m =
-                String::with_capacity(kind.len() + matched.len() + candidates[0].len() + 10);
-            for part in [kind, " \"", matched, "\" → \"", &candidates[0], "\""] {
-                m.push_str(part);
-            }
-            m
-        }
     });
-    let confidence = if e.weak { 0.9 } else { 0.95 };
     let f = Finding::new(rule, span, message)
         .with_confidence(confidence)
         .with_evidence(evidence);
-    if e.replace.len() == 1 {
-        if candidates[0] == matched {
-            return None;
-        }
-        Some(f.with_fix(
-            vec![Edit::new(span, candidates[0].clone())],
-            e.applicability,
-        ))
-    } else {
-        Some(f.with_candidates(candidates))
-    }
+    Some(f.with_candidates(candidates))
 }
 
 fn kind_phrase(k: Kind) -> &'static str {

@@ -378,7 +378,7 @@ impl<'a> Model<'a> {
                 .evidence
                 .0
                 .iter()
-                .map(|(k, v)| (*k, Cow::Borrowed(v.as_str())))
+                .map(|(k, v)| (*k, Cow::Borrowed(&**v)))
                 .collect(),
         };
         Model {
