@@ -159,6 +159,33 @@ fn stages(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // The same detector on clean prose: seeds 001 (the ISW report) and 002 (a news article
+    // quoting it), which must get no spin or tortured finding, only name-variant flags.
+    let clean: Vec<Document> = (0..COPIES * 5 / 2)
+        .flat_map(|_| {
+            seeds()
+                .into_iter()
+                .enumerate()
+                .filter(|&(i, _)| i == 1 || i == 2)
+                .map(|(_, s)| Document::new(s))
+        })
+        .collect();
+    let clean_bytes: u64 = clean.iter().map(|d| d.text().len() as u64).sum();
+    let clean_count = |d: &dyn Detector| findings(&clean, d);
+    let clean_expected = clean_count(&dict);
+    assert!(clean.iter().all(|doc| {
+        let mut sink = Sink::default();
+        dict.detect(doc, &Context::default(), &mut sink);
+        sink.findings.iter().all(|f| f.rule == "D004")
+    }));
+    let mut g = c.benchmark_group("stage");
+    g.throughput(Throughput::Bytes(clean_bytes));
+    g.sample_size(10);
+    g.bench_function("dictionary_clean_text", |b| {
+        b.iter(|| assert_eq!(clean_count(black_box(&dict)), clean_expected))
+    });
+    g.finish();
 }
 
 /// A deterministic generator (64-bit LCG), so the synthetic corpus is the same every run.

@@ -574,8 +574,8 @@ impl DictionarySet {
     /// document).
     fn scan_with(&self, text: &str, all_cues: bool) -> Scan {
         let n = self.pattern_entry.len();
-        // Spun news holds about one phrase occurrence per 130 bytes.
-        let mut hits = Vec::with_capacity(text.len() / 128);
+        // Spun news holds up to one phrase occurrence per 50 bytes.
+        let mut hits = Vec::with_capacity((text.len() / 48).min(1 << 14));
         let mut cues = vec![all_cues; self.cue_count];
         self.index.for_each_match(text, |start, end, pattern| {
             if pattern < n {

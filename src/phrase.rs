@@ -106,13 +106,23 @@ const HIGH: u64 = 0x8080_8080_8080_8080;
 /// into the next one, and `x in lo..=hi` is "x + (0x80 - lo) has its high bit and
 /// x + (0x7F - hi) has not".
 #[inline]
-fn ascii_alnum_bits(v: u64) -> u64 {
+pub(crate) fn ascii_alnum_bits(v: u64) -> u64 {
     let l = v | 0x2020_2020_2020_2020;
     let letter = l.wrapping_add(0x1F * ONES) & !l.wrapping_add(0x05 * ONES);
     let digit = v.wrapping_add(0x50 * ONES) & !v.wrapping_add(0x46 * ONES);
     let m = (letter | digit) & HIGH;
     // Gather the eight high bits into the top byte, byte k to bit 56 + k.
     (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// One bit per byte of eight bytes (bit k for byte k): is it `byte`? (Exact for any
+/// bytes: a byte equals `byte` exactly when its XOR with it is zero.)
+#[inline]
+pub(crate) fn ascii_byte_bits(v: u64, byte: u8) -> u64 {
+    let x = v ^ (u64::from(byte) * ONES);
+    // A zero byte: its low seven bits plus 0x7F stay below 0x80, and its high bit is clear.
+    let zero = !((x & !HIGH).wrapping_add(!HIGH & (0x7F * ONES)) | x) & HIGH;
+    (zero >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
 /// Bit i set when byte `pos + i` (i < `len` ≤ 64) belongs to an alphanumeric character.
@@ -476,7 +486,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_block_scan_finds_the_same_words(
-            s in "([a-zA-Z0-9 .,'@`\\[{\u{7f}-]|é|ž|’|—|日|\u{1F600}|\u{80}){0,200}"
+            s in "([a-zA-Z0-9 .,'@`\\[{\u{7f}-]{0,150}|é|ž|’|—|日|\u{1F600}|\u{80}){0,12}"
         ) {
             let want: Vec<(usize, u64)> = words_reference(&s)
                 .into_iter()

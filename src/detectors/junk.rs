@@ -261,23 +261,48 @@ struct Line {
 
 /// Whitespace-separated words of `s`, counted up to `cap`.
 fn spaced_words(s: &str, cap: usize) -> usize {
+    use crate::phrase::ascii_byte_bits;
     let bytes = s.as_bytes();
     let (mut n, mut in_word, mut i) = (0, false, 0);
     while i < bytes.len() && n < cap {
-        let b = bytes[i];
-        let (space, len) = if b < 0x80 {
-            (b.is_ascii_whitespace() || b == 0x0B, 1)
-        } else {
-            let c = s[i..].chars().next().expect("char boundary");
-            (c.is_whitespace(), c.len_utf8())
-        };
-        if !space && !in_word {
-            n += 1;
+        // 64 ASCII bytes at a time: a word starts at a non-space after a space.
+        if i + 64 <= bytes.len() {
+            let (mut high, mut space) = (0u64, 0u64);
+            for (k, c) in bytes[i..i + 64].chunks_exact(8).enumerate() {
+                let v = u64::from_le_bytes(c.try_into().expect("eight bytes"));
+                high |= v;
+                let mut sp = ascii_byte_bits(v, b' ');
+                for b in 0x09..=0x0D {
+                    sp |= ascii_byte_bits(v, b);
+                }
+                space |= sp << (8 * k);
+            }
+            if high & 0x8080_8080_8080_8080 == 0 {
+                let word = !space;
+                let starts = word & !(word << 1 | u64::from(in_word));
+                n += starts.count_ones() as usize;
+                in_word = word >> 63 == 1;
+                i += 64;
+                continue;
+            }
         }
-        in_word = !space;
-        i += len;
+        let stop = (i + 64).min(bytes.len());
+        while i < stop && n < cap {
+            let b = bytes[i];
+            let (space, len) = if b < 0x80 {
+                (b.is_ascii_whitespace() || b == 0x0B, 1)
+            } else {
+                let c = s[i..].chars().next().expect("char boundary");
+                (c.is_whitespace(), c.len_utf8())
+            };
+            if !space && !in_word {
+                n += 1;
+            }
+            in_word = !space;
+            i += len;
+        }
     }
-    n
+    n.min(cap)
 }
 
 fn content_lines(text: &str, cap: usize) -> Vec<Line> {
@@ -573,6 +598,16 @@ mod tests {
     fn clean(s: &str) -> String {
         let j = Junk::builtin().unwrap();
         Resolver::default().resolve(s.into(), &[&j], None).cleaned
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spaced_words_count_as_split_whitespace_does_on_any_text(
+            t in "([a-z]{1,9}| |\t|\n|\u{b}|\u{c}|\r){0,120}(\u{a0}|\u{2003}|é| |[a-z]{1,4}){0,10}([a-z]{1,9}| |\r){0,40}",
+            cap in 0usize..80,
+        ) {
+            proptest::prop_assert_eq!(spaced_words(&t, cap), t.split_whitespace().take(cap).count());
+        }
     }
 
     #[test]

@@ -241,8 +241,8 @@ fn is_repeatable(line: &str) -> bool {
 fn space_rules(line: &str, offset: usize, sink: &mut Sink) {
     let bytes = line.as_bytes();
     // Lines with two or more runs of three spaces look like aligned columns: leave them.
-    let wide_runs = line.matches("   ").count();
-    let tabular = wide_runs >= 2;
+    // (Counted only when a run of spaces needs the answer.)
+    let mut tabular: Option<bool> = None;
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] != b' ' {
@@ -257,23 +257,29 @@ fn space_rules(line: &str, offset: usize, sink: &mut Sink) {
         if run_start == 0 || i >= bytes.len() {
             continue; // indentation, or nothing after (trailing handled elsewhere)
         }
-        let before = line[..run_start].chars().next_back().unwrap();
         let p = bytes[run_end];
-        if matches!(p, b',' | b'.' | b';' | b':' | b'!' | b'?')
-            && punct_ends_word(line, run_end, before)
-        {
-            let span = Span::new(offset + run_start, offset + run_end);
-            sink.push(
-                Finding::new(
-                    &SPACE_BEFORE_PUNCTUATION,
-                    Span::new(offset + run_start, offset + run_end + 1),
-                    format!("space before '{}'", p as char),
-                )
-                .with_fix(vec![Edit::deletion(span)], Applicability::Safe),
-            );
+        let long = run_end - run_start >= 2;
+        let punct = matches!(p, b',' | b'.' | b';' | b':' | b'!' | b'?');
+        // A single space before a word, the usual case, needs nothing more.
+        if !punct && !long {
             continue;
         }
-        if run_end - run_start >= 2 && !tabular {
+        if punct {
+            let before = line[..run_start].chars().next_back().unwrap();
+            if punct_ends_word(line, run_end, before) {
+                let span = Span::new(offset + run_start, offset + run_end);
+                sink.push(
+                    Finding::new(
+                        &SPACE_BEFORE_PUNCTUATION,
+                        Span::new(offset + run_start, offset + run_end + 1),
+                        format!("space before '{}'", p as char),
+                    )
+                    .with_fix(vec![Edit::deletion(span)], Applicability::Safe),
+                );
+                continue;
+            }
+        }
+        if long && !*tabular.get_or_insert_with(|| line.matches("   ").count() >= 2) {
             let span = Span::new(offset + run_start, offset + run_end);
             sink.push(
                 Finding::new(
@@ -312,11 +318,16 @@ fn punct_ends_word(line: &str, at: usize, before: char) -> bool {
 
 /// T002 over one line.
 fn dash_rule(line: &str, offset: usize, sink: &mut Sink) {
-    for (i, c) in line.char_indices() {
-        if c != '\u{2013}' && c != '-' {
-            continue;
-        }
-        let dash_end = i + c.len_utf8();
+    let bytes = line.as_bytes();
+    // Only a hyphen or an en dash (E2 80 93) between spaces can be a split compound: find
+    // them by their bytes instead of decoding every character.
+    for (i, &b) in bytes.iter().enumerate() {
+        let dash_len = match b {
+            b'-' => 1,
+            0xE2 if bytes[i + 1..].starts_with(&[0x80, 0x93]) => 3,
+            _ => continue,
+        };
+        let dash_end = i + dash_len;
         // Exactly " – " with single spaces around.
         if i < 2 || !line[..i].ends_with(' ') || !line[dash_end..].starts_with(' ') {
             continue;
@@ -382,6 +393,119 @@ fn is_compound(left: &str, right: &str) -> bool {
 mod tests {
     use super::*;
     use crate::resolver::Resolver;
+
+    /// The line rules as first written (a char walk for dashes, the column test and the
+    /// preceding character computed for every space run): the reference.
+    fn space_rules_reference(line: &str, offset: usize, sink: &mut Sink) {
+        let bytes = line.as_bytes();
+        // Lines with two or more runs of three spaces look like aligned columns: leave them.
+        let wide_runs = line.matches("   ").count();
+        let tabular = wide_runs >= 2;
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] != b' ' {
+                i += 1;
+                continue;
+            }
+            let run_start = i;
+            while i < bytes.len() && bytes[i] == b' ' {
+                i += 1;
+            }
+            let run_end = i;
+            if run_start == 0 || i >= bytes.len() {
+                continue; // indentation, or nothing after (trailing handled elsewhere)
+            }
+            let before = line[..run_start].chars().next_back().unwrap();
+            let p = bytes[run_end];
+            if matches!(p, b',' | b'.' | b';' | b':' | b'!' | b'?')
+                && punct_ends_word(line, run_end, before)
+            {
+                let span = Span::new(offset + run_start, offset + run_end);
+                sink.push(
+                    Finding::new(
+                        &SPACE_BEFORE_PUNCTUATION,
+                        Span::new(offset + run_start, offset + run_end + 1),
+                        format!("space before '{}'", p as char),
+                    )
+                    .with_fix(vec![Edit::deletion(span)], Applicability::Safe),
+                );
+                continue;
+            }
+            if run_end - run_start >= 2 && !tabular {
+                let span = Span::new(offset + run_start, offset + run_end);
+                sink.push(
+                    Finding::new(
+                        &SPACE_RUN,
+                        span,
+                        format!("{} spaces in a row", run_end - run_start),
+                    )
+                    .with_fix(vec![Edit::new(span, " ")], Applicability::Safe),
+                );
+            }
+        }
+    }
+
+    fn dash_rule_reference(line: &str, offset: usize, sink: &mut Sink) {
+        for (i, c) in line.char_indices() {
+            if c != '\u{2013}' && c != '-' {
+                continue;
+            }
+            let dash_end = i + c.len_utf8();
+            // Exactly " – " with single spaces around.
+            if i < 2 || !line[..i].ends_with(' ') || !line[dash_end..].starts_with(' ') {
+                continue;
+            }
+            let left_end = i - 1;
+            let right_start = dash_end + 1;
+            let left = last_word(&line[..left_end]);
+            let right = first_word(&line[right_start..]);
+            let (Some(left), Some(right)) = (left, right) else {
+                continue;
+            };
+            if !is_compound(left, right) {
+                continue;
+            }
+            let span = Span::new(offset + left_end, offset + right_start);
+            let whole = Span::new(
+                offset + left_end - left.len(),
+                offset + right_start + right.len(),
+            );
+            sink.push(
+                Finding::new(
+                    &SPACED_COMPOUND_DASH,
+                    whole,
+                    format!("compound \"{left}-{right}\" split by a spaced dash"),
+                )
+                .with_fix(vec![Edit::new(span, "-")], Applicability::Safe),
+            );
+        }
+    }
+
+    fn spans(sink: &Sink) -> Vec<(&'static str, Span, String, Option<String>)> {
+        sink.findings
+            .iter()
+            .map(|f| {
+                (
+                    f.rule,
+                    f.span,
+                    f.message.clone(),
+                    f.suggestion().map(str::to_string),
+                )
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_line_rules_are_unchanged(line in "(anti|far|reaching|backed|Reaching|the|[a-z]{1,6}| {1,4}|[,.;:!?\"')]|-|–|—|é|\t){0,40}") {
+            let (mut a, mut b) = (Sink::default(), Sink::default());
+            space_rules(&line, 7, &mut a);
+            dash_rule(&line, 7, &mut a);
+            space_rules_reference(&line, 7, &mut b);
+            dash_rule_reference(&line, 7, &mut b);
+            proptest::prop_assert_eq!(spans(&a), spans(&b));
+        }
+    }
 
     fn clean(s: &str) -> String {
         Resolver::default()
