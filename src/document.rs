@@ -141,12 +141,13 @@ pub fn count_words(text: &str) -> usize {
             let mut high = 0u64;
             let (mut alnum, mut join) = (0u64, 0u64);
             for (k, c) in block.chunks_exact(8).enumerate() {
+                use crate::phrase::{ascii_alnum_bits, ascii_range_mask, gather};
                 let v = u64::from_le_bytes(c.try_into().expect("eight bytes"));
                 high |= v;
-                alnum |= crate::phrase::ascii_alnum_bits(v) << (8 * k);
-                join |= crate::phrase::ascii_byte_bits(v, b'\'') << (8 * k)
-                    | crate::phrase::ascii_byte_bits(v, b'-') << (8 * k)
-                    | crate::phrase::ascii_byte_bits(v, b'.') << (8 * k);
+                alnum |= ascii_alnum_bits(v) << (8 * k);
+                // Joiners: ' (0x27), - and . (0x2D, 0x2E).
+                let j = ascii_range_mask(v, b'\'', b'\'') | ascii_range_mask(v, b'-', b'.');
+                join |= gather(j) << (8 * k);
             }
             if high & 0x8080_8080_8080_8080 == 0 {
                 let after_alnum = alnum << 1 | u64::from(prev_alnum);

@@ -100,29 +100,32 @@ fn wide(text: &str, i: usize) -> (bool, usize) {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// One bit per byte of eight ASCII bytes (bit k for byte k): is it a letter or a digit?
+/// Byte masks over eight ASCII bytes (each below 0x80), one 0x80 bit per byte that
+/// qualifies; [`gather`] turns one into eight bits.
 ///
-/// Each byte is below 0x80, so adding a constant below 0x80 to every byte never carries
-/// into the next one, and `x in lo..=hi` is "x + (0x80 - lo) has its high bit and
+/// Each byte is below 0x80, so adding a constant of at most 0x80 to every byte never
+/// carries into the next one, and `x in lo..=hi` is "x + (0x80 - lo) has its high bit and
 /// x + (0x7F - hi) has not".
 #[inline]
-pub(crate) fn ascii_alnum_bits(v: u64) -> u64 {
-    let l = v | 0x2020_2020_2020_2020;
-    let letter = l.wrapping_add(0x1F * ONES) & !l.wrapping_add(0x05 * ONES);
-    let digit = v.wrapping_add(0x50 * ONES) & !v.wrapping_add(0x46 * ONES);
-    let m = (letter | digit) & HIGH;
-    // Gather the eight high bits into the top byte, byte k to bit 56 + k.
-    (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+pub(crate) fn ascii_range_mask(v: u64, lo: u8, hi: u8) -> u64 {
+    let above = v.wrapping_add(u64::from(0x80 - lo) * ONES);
+    let beyond = v.wrapping_add(u64::from(0x7F - hi) * ONES);
+    above & !beyond & HIGH
 }
 
-/// One bit per byte of eight bytes (bit k for byte k): is it `byte`? (Exact for any
-/// bytes: a byte equals `byte` exactly when its XOR with it is zero.)
+/// Bit k of the result is the high bit of byte k of `mask` (byte k to bit 56 + k of the
+/// product, then shifted down).
 #[inline]
-pub(crate) fn ascii_byte_bits(v: u64, byte: u8) -> u64 {
-    let x = v ^ (u64::from(byte) * ONES);
-    // A zero byte: its low seven bits plus 0x7F stay below 0x80, and its high bit is clear.
-    let zero = !((x & !HIGH).wrapping_add(!HIGH & (0x7F * ONES)) | x) & HIGH;
-    (zero >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+pub(crate) fn gather(mask: u64) -> u64 {
+    ((mask & HIGH) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// One bit per byte of eight ASCII bytes (bit k for byte k): is it a letter or a digit?
+#[inline]
+pub(crate) fn ascii_alnum_bits(v: u64) -> u64 {
+    // Letters lowercase by setting bit 5 (no other byte lands in a..z by it).
+    let letter = ascii_range_mask(v | 0x2020_2020_2020_2020, b'a', b'z');
+    gather(letter | ascii_range_mask(v, b'0', b'9'))
 }
 
 /// Bit i set when byte `pos + i` (i < `len` ≤ 64) belongs to an alphanumeric character.
@@ -499,7 +502,7 @@ mod tests {
     #[test]
     fn ascii_classes_agree_with_the_table() {
         for b in 0u8..0x80 {
-            let v = u64::from(b) << 24 | 0x2020;
+            let v = (u64::from(b) << 24) | 0x2020;
             let bits = ascii_alnum_bits(v);
             assert_eq!(
                 bits,

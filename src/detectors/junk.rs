@@ -261,7 +261,7 @@ struct Line {
 
 /// Whitespace-separated words of `s`, counted up to `cap`.
 fn spaced_words(s: &str, cap: usize) -> usize {
-    use crate::phrase::ascii_byte_bits;
+    use crate::phrase::{ascii_range_mask, gather};
     let bytes = s.as_bytes();
     let (mut n, mut in_word, mut i) = (0, false, 0);
     while i < bytes.len() && n < cap {
@@ -271,11 +271,9 @@ fn spaced_words(s: &str, cap: usize) -> usize {
             for (k, c) in bytes[i..i + 64].chunks_exact(8).enumerate() {
                 let v = u64::from_le_bytes(c.try_into().expect("eight bytes"));
                 high |= v;
-                let mut sp = ascii_byte_bits(v, b' ');
-                for b in 0x09..=0x0D {
-                    sp |= ascii_byte_bits(v, b);
-                }
-                space |= sp << (8 * k);
+                // ASCII whitespace: the space and \t \n \v \f \r (0x09..=0x0D).
+                let sp = ascii_range_mask(v, b' ', b' ') | ascii_range_mask(v, 0x09, 0x0D);
+                space |= gather(sp) << (8 * k);
             }
             if high & 0x8080_8080_8080_8080 == 0 {
                 let word = !space;
