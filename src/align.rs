@@ -10,7 +10,7 @@
 //! 4. Each aligned pair is diffed by words (`similar`, with a deadline) and every changed
 //!    stretch is classified ([`Deviation`]).
 
-use std::collections::HashMap;
+use crate::FastMap as HashMap;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -234,13 +234,13 @@ pub fn align(input: &str, reference: &str) -> Alignment {
     let rb: Vec<Bag> = rs.iter().map(|s| bag(&reference[s.range()])).collect();
     // Sparse candidate pairs through shared words, so the expensive similarity is computed
     // only where sentences share something.
-    let mut post: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut post: HashMap<&str, Vec<usize>> = HashMap::default();
     for (j, b) in rb.iter().enumerate() {
         for w in b.weights.keys() {
             post.entry(w.as_str()).or_default().push(j);
         }
     }
-    let mut sim: Vec<HashMap<usize, f64>> = vec![HashMap::new(); n];
+    let mut sim: Vec<HashMap<usize, f64>> = vec![HashMap::default(); n];
     for (i, b) in ib.iter().enumerate() {
         let mut cand: Vec<usize> = b
             .weights

@@ -37,6 +37,12 @@ pub mod resolver;
 pub mod review;
 
 use std::path::{Path, PathBuf};
+
+/// Hash maps and sets with a fast hasher seeded the same in every run (their keys are
+/// words and spans of the documents being cleaned, not input an attacker chooses to
+/// collide, and a fixed seed keeps any order they give the same from run to run).
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 use std::sync::Arc;
 
 use detectors::source::SourceRef;

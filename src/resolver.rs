@@ -9,7 +9,9 @@
 //! original into the cleaned text and back into the exact original bytes; a document that
 //! fails is left untouched and the failure reported.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::FastMap as HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -208,7 +210,7 @@ impl EditLog {
     }
 
     fn assign_ids(&mut self) {
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen: HashMap<String, usize> = HashMap::default();
         for e in &mut self.edits {
             let h = fnv1a(&[
                 e.start.to_string().as_bytes(),
@@ -443,7 +445,8 @@ impl Resolver {
         let mut current: Arc<str> = text;
         let mut log = EditLog::default();
         let mut records: Vec<FindingRecord> = Vec::new();
-        let mut index: HashMap<(&'static str, Span), usize> = HashMap::new();
+        let mut index: HashMap<(&'static str, Span), usize> =
+            HashMap::with_capacity_and_hasher(256, Default::default());
         let mut metrics = BTreeMap::new();
         let mut alignments = Vec::new();
         let mut converged = false;
@@ -661,7 +664,7 @@ impl Resolver {
             }
         }
         log.assign_ids();
-        let mut by_finding: HashMap<&str, &str> = HashMap::new();
+        let mut by_finding: HashMap<&str, &str> = HashMap::default();
         for e in &log.edits {
             for f in &e.findings {
                 by_finding.insert(f.as_str(), e.id.as_str());

@@ -8,7 +8,7 @@
 //! An unrelated tail block is found by vocabulary overlap with the article body and is only
 //! ever proposed at review level.
 
-use std::collections::HashSet;
+use crate::FastSet as HashSet;
 
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
@@ -158,7 +158,7 @@ impl Junk {
         let mut problems = Vec::new();
         let mut regexes = Vec::new();
         let mut patterns = Vec::new();
-        let mut names = HashSet::new();
+        let mut names = HashSet::default();
         for sp in raw.pattern {
             let line = line_of(sp.span().start);
             let p = sp.into_inner();
@@ -368,7 +368,7 @@ fn for_each_content_word(text: &str, mut f: impl FnMut(&str) -> bool) {
 
 /// The set of content words of a text (see [`for_each_content_word`]).
 fn content_words(text: &str) -> HashSet<String> {
-    let mut set = HashSet::new();
+    let mut set = HashSet::default();
     for_each_content_word(text, |w| {
         if !set.contains(w) {
             set.insert(w.to_string());
@@ -533,7 +533,7 @@ impl Detector for Junk {
                 // only until the overlap is too large for the block to be unrelated.
                 let kw = content_words(&join(&block));
                 let enough = (DRIFT_MAX_OVERLAP * kw.len() as f64).floor() as usize + 1;
-                let mut found: HashSet<&str> = HashSet::new();
+                let mut found: HashSet<&str> = HashSet::default();
                 for &j in &body {
                     if found.len() >= enough {
                         break;

@@ -71,6 +71,62 @@ fn write_file(
     Ok(())
 }
 
+/// A buffer in front of a `dyn Write` for serializers that write many small pieces (a
+/// JSON report makes one write per quote, colon and indent): the pieces go into a `Vec`
+/// through calls the compiler can inline, and reach `out` 64 KB at a time.
+pub(crate) struct Chunked<'a> {
+    buf: Vec<u8>,
+    out: &'a mut dyn Write,
+}
+
+impl<'a> Chunked<'a> {
+    const SIZE: usize = 1 << 16;
+
+    pub(crate) fn new(out: &'a mut dyn Write) -> Self {
+        Chunked {
+            buf: Vec::with_capacity(Self::SIZE),
+            out,
+        }
+    }
+
+    fn spill(&mut self) -> std::io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Writes what is buffered and flushes `out`.
+    pub(crate) fn finish(mut self) -> std::io::Result<()> {
+        self.spill()?;
+        self.out.flush()
+    }
+}
+
+impl Write for Chunked<'_> {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.write_all(bytes)?;
+        Ok(bytes.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if self.buf.len() + bytes.len() > Self::SIZE {
+            self.spill()?;
+            if bytes.len() > Self::SIZE {
+                return self.out.write_all(bytes);
+            }
+        }
+        self.buf.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.spill()?;
+        self.out.flush()
+    }
+}
+
 /// `path:line:col: CODE message [applicability] → "suggestion"` lines for `check`.
 pub fn check_lines(path: &str, outcome: &Outcome) -> Vec<String> {
     outcome

@@ -128,16 +128,15 @@ pub fn suggestions<'a>(
     outcome: &Outcome,
     review: &'a Outcome,
 ) -> (Vec<&'a LoggedEdit>, Vec<&'a FindingRecord>) {
-    use std::collections::HashSet;
-    let have: HashSet<&str> = outcome.log.edits.iter().map(|e| e.id.as_str()).collect();
+    let have: crate::FastSet<&str> = outcome.log.edits.iter().map(|e| e.id.as_str()).collect();
     let edits: Vec<&LoggedEdit> = review
         .log
         .edits
         .iter()
         .filter(|e| !have.contains(e.id.as_str()))
         .collect();
-    let reported: HashSet<&str> = outcome.findings.iter().map(|r| r.id.as_str()).collect();
-    let wanted: HashSet<&str> = edits
+    let reported: crate::FastSet<&str> = outcome.findings.iter().map(|r| r.id.as_str()).collect();
+    let wanted: crate::FastSet<&str> = edits
         .iter()
         .flat_map(|e| e.findings.iter().map(String::as_str))
         .filter(|id| !reported.contains(id))
@@ -199,8 +198,11 @@ impl ReportSource<'_> {
 impl FileReport<'_> {
     /// Writes the report as the JSON file holds it.
     pub fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self)?;
-        out.write_all(b"\n")
+        use std::io::Write;
+        let mut w = crate::emit::Chunked::new(out);
+        serde_json::to_writer_pretty(&mut w, self)?;
+        w.write_all(b"\n")?;
+        w.finish()
     }
 }
 
@@ -209,8 +211,11 @@ pub fn write_report_value(
     out: &mut dyn std::io::Write,
     report: &serde_json::Value,
 ) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    out.write_all(b"\n")
+    use std::io::Write;
+    let mut w = crate::emit::Chunked::new(out);
+    serde_json::to_writer_pretty(&mut w, report)?;
+    w.write_all(b"\n")?;
+    w.finish()
 }
 
 impl<'a> ReportSource<'a> {
