@@ -63,7 +63,7 @@ impl Document {
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             let mut v = vec![0];
-            v.extend(memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            v.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
             v
         })
     }
@@ -82,12 +82,6 @@ impl Document {
     pub fn word_count(&self) -> usize {
         *self.word_count.get_or_init(|| count_words(&self.text))
     }
-}
-
-fn memchr_iter(needle: u8, hay: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    hay.iter()
-        .enumerate()
-        .filter_map(move |(i, &b)| (b == needle).then_some(i))
 }
 
 /// A token: a word (letters and digits with inner `'`, `’`, `-`, `.`) or one punctuation
@@ -141,7 +135,8 @@ pub fn count_words(text: &str) -> usize {
             let mut high = 0u64;
             let (mut alnum, mut join) = (0u64, 0u64);
             for (k, c) in block.chunks_exact(8).enumerate() {
-                use crate::phrase::{ascii_alnum_bits, ascii_range_mask, gather};
+                use crate::bytes::{ascii_range_mask, gather};
+                use crate::phrase::ascii_alnum_bits;
                 let v = u64::from_le_bytes(c.try_into().expect("eight bytes"));
                 high |= v;
                 alnum |= ascii_alnum_bits(v) << (8 * k);

@@ -24,6 +24,7 @@
 
 pub mod align;
 pub mod batch;
+mod bytes;
 pub mod detector;
 pub mod detectors;
 pub mod dictionary;

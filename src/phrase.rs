@@ -97,28 +97,7 @@ fn wide(text: &str, i: usize) -> (bool, usize) {
     (alnum, c.len_utf8())
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// Byte masks over eight ASCII bytes (each below 0x80), one 0x80 bit per byte that
-/// qualifies; [`gather`] turns one into eight bits.
-///
-/// Each byte is below 0x80, so adding a constant of at most 0x80 to every byte never
-/// carries into the next one, and `x in lo..=hi` is "x + (0x80 - lo) has its high bit and
-/// x + (0x7F - hi) has not".
-#[inline]
-pub(crate) fn ascii_range_mask(v: u64, lo: u8, hi: u8) -> u64 {
-    let above = v.wrapping_add(u64::from(0x80 - lo) * ONES);
-    let beyond = v.wrapping_add(u64::from(0x7F - hi) * ONES);
-    above & !beyond & HIGH
-}
-
-/// Bit k of the result is the high bit of byte k of `mask` (byte k to bit 56 + k of the
-/// product, then shifted down).
-#[inline]
-pub(crate) fn gather(mask: u64) -> u64 {
-    ((mask & HIGH) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
-}
+use crate::bytes::{ascii_range_mask, gather, HIGH};
 
 /// One bit per byte of eight ASCII bytes (bit k for byte k): is it a letter or a digit?
 #[inline]

@@ -166,12 +166,7 @@ fn mojibake(text: &str, sink: &mut Sink) {
                 if let Some(s) = run_start.take() {
                     check(s, i, &mut repairs);
                 }
-                i += 1;
-                if let Some(k) = bytes[i..].iter().position(|&b| b >= 0x80) {
-                    i += k;
-                } else {
-                    i = bytes.len();
-                }
+                i = crate::bytes::next_non_ascii(bytes, i + 1);
                 continue;
             }
             let c = text[i..].chars().next().expect("a character starts here");
@@ -234,7 +229,7 @@ fn invisible_and_control(text: &str, sink: &mut Sink) {
     let mut i = 0;
     while i < bytes.len() {
         if plain(bytes[i]) {
-            i += 1;
+            i = crate::bytes::next_unusual(bytes, i + 1);
             continue;
         }
         let c = text[i..].chars().next().expect("a character starts here");

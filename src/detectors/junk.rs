@@ -261,7 +261,7 @@ struct Line {
 
 /// Whitespace-separated words of `s`, counted up to `cap`.
 fn spaced_words(s: &str, cap: usize) -> usize {
-    use crate::phrase::{ascii_range_mask, gather};
+    use crate::bytes::{ascii_range_mask, gather};
     let bytes = s.as_bytes();
     let (mut n, mut in_word, mut i) = (0, false, 0);
     while i < bytes.len() && n < cap {

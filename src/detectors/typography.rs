@@ -302,7 +302,7 @@ fn space_rules(line: &str, offset: usize, sink: &mut Sink) {
 /// begins), or a position near it from which the caller's byte walk must go on. Eight
 /// ASCII bytes are tested at a time; text with other bytes is left to the caller.
 fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
-    use crate::phrase::ascii_range_mask;
+    use crate::bytes::ascii_range_mask;
     let load = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
     while i + 9 <= bytes.len() {
         let (v, w) = (load(i), load(i + 1));

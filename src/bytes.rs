@@ -1,0 +1,89 @@
+//! Byte tricks on eight bytes at a time (SWAR: a `u64` as eight lanes), shared by the scans
+//! that classify every byte of a document: word masks, word counts, the typography and
+//! encoding walks. Each is tested against the byte-by-byte code it stands for.
+
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Byte masks over eight ASCII bytes (each below 0x80), one 0x80 bit per byte that
+/// qualifies; [`gather`] turns one into eight bits.
+///
+/// Each byte is below 0x80, so adding a constant of at most 0x80 to every byte never
+/// carries into the next one, and `x in lo..=hi` is "x + (0x80 - lo) has its high bit and
+/// x + (0x7F - hi) has not".
+#[inline]
+pub(crate) fn ascii_range_mask(v: u64, lo: u8, hi: u8) -> u64 {
+    let above = v.wrapping_add(u64::from(0x80 - lo) * ONES);
+    let beyond = v.wrapping_add(u64::from(0x7F - hi) * ONES);
+    above & !beyond & HIGH
+}
+
+/// Bit k of the result is the high bit of byte k of `mask` (byte k to bit 56 + k of the
+/// product, then shifted down).
+#[inline]
+pub(crate) fn gather(mask: u64) -> u64 {
+    ((mask & HIGH) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// The first index at or after `from` whose byte is not ASCII (`bytes.len()` if none).
+#[inline]
+pub(crate) fn next_non_ascii(bytes: &[u8], mut from: usize) -> usize {
+    while from + 8 <= bytes.len() {
+        let v = u64::from_le_bytes(bytes[from..from + 8].try_into().expect("eight bytes"));
+        let high = v & HIGH;
+        if high != 0 {
+            return from + (high.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    while from < bytes.len() && bytes[from] < 0x80 {
+        from += 1;
+    }
+    from
+}
+
+/// The first index at or after `from` whose byte is not printable ASCII (`' '..='~'`),
+/// a tab, a newline or a carriage return (`bytes.len()` if none).
+#[inline]
+pub(crate) fn next_unusual(bytes: &[u8], mut from: usize) -> usize {
+    let plain = |b: u8| (b' '..=b'~').contains(&b) || matches!(b, b'\t' | b'\n' | b'\r');
+    while from + 8 <= bytes.len() {
+        let v = u64::from_le_bytes(bytes[from..from + 8].try_into().expect("eight bytes"));
+        if v & HIGH != 0 {
+            break;
+        }
+        let ok = ascii_range_mask(v, b' ', b'~')
+            | ascii_range_mask(v, b'\t', b'\n')
+            | ascii_range_mask(v, b'\r', b'\r');
+        if ok != HIGH {
+            break;
+        }
+        from += 8;
+    }
+    while from < bytes.len() && plain(bytes[from]) {
+        from += 1;
+    }
+    from
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_skips_stop_where_a_byte_walk_does(
+            s in proptest::collection::vec(proptest::prop_oneof![
+                16 => 0x20u8..0x7F, 1 => 0u8..0x20, 1 => proptest::strategy::Just(0x7Fu8), 1 => 0x80u8..=0xFF
+            ], 0..80),
+            from in 0usize..80,
+        ) {
+            let from = from.min(s.len());
+            let plain = |b: u8| (b' '..=b'~').contains(&b) || matches!(b, b'\t' | b'\n' | b'\r');
+            let want_high = (from..s.len()).find(|&i| s[i] >= 0x80).unwrap_or(s.len());
+            let want_unusual = (from..s.len()).find(|&i| !plain(s[i])).unwrap_or(s.len());
+            proptest::prop_assert_eq!(next_non_ascii(&s, from), want_high);
+            proptest::prop_assert_eq!(next_unusual(&s, from), want_unusual);
+        }
+    }
+}
