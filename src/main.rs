@@ -3,6 +3,13 @@
 
 mod cli;
 
+/// mimalloc instead of the system allocator: a batch makes and frees millions of small
+/// strings (findings, report fields), and this allocator spends fewer instructions on each
+/// (measured in the README's end-to-end table). The library itself leaves the choice of
+/// allocator to its users.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     std::process::exit(cli::run());
 }
