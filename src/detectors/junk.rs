@@ -327,18 +327,76 @@ fn content_lines(text: &str, cap: usize) -> Vec<Line> {
     out
 }
 
+/// Common words that say nothing about what a text is about (a `match`, which compiles
+/// to a comparison by length and bytes instead of a walk through a list).
+fn is_stop_word(w: &str) -> bool {
+    matches!(
+        w,
+        "that"
+            | "this"
+            | "with"
+            | "from"
+            | "have"
+            | "been"
+            | "were"
+            | "will"
+            | "would"
+            | "their"
+            | "there"
+            | "they"
+            | "which"
+            | "what"
+            | "when"
+            | "where"
+            | "while"
+            | "also"
+            | "about"
+            | "into"
+            | "more"
+            | "than"
+            | "them"
+            | "these"
+            | "those"
+            | "such"
+            | "only"
+            | "other"
+            | "some"
+            | "many"
+            | "most"
+            | "over"
+            | "after"
+            | "before"
+            | "very"
+            | "just"
+            | "like"
+            | "said"
+            | "says"
+            | "could"
+            | "should"
+            | "may"
+            | "might"
+            | "must"
+            | "your"
+            | "ours"
+            | "because"
+            | "through"
+            | "being"
+            | "each"
+            | "both"
+            | "even"
+            | "then"
+            | "here"
+            | "upon"
+            | "within"
+            | "without"
+            | "however"
+    )
+}
+
 /// Calls `f` with each content word of `text`: lowercase words of four or more letters,
 /// final "s" dropped, stop words left out; stops when `f` returns false. One buffer is
 /// reused, so nothing is allocated per word (the body of an article can be long).
 fn for_each_content_word(text: &str, mut f: impl FnMut(&str) -> bool) {
-    const STOP: &[&str] = &[
-        "that", "this", "with", "from", "have", "been", "were", "will", "would", "their", "there",
-        "they", "which", "what", "when", "where", "while", "also", "about", "into", "more", "than",
-        "them", "these", "those", "such", "only", "other", "some", "many", "most", "over", "after",
-        "before", "very", "just", "like", "said", "says", "could", "should", "may", "might",
-        "must", "your", "ours", "because", "through", "being", "each", "both", "even", "then",
-        "here", "upon", "within", "without", "however",
-    ];
     let mut buf = String::new();
     for t in tokens(text) {
         if !t.is_word || t.text.chars().filter(|c| c.is_alphabetic()).take(4).count() < 4 {
@@ -359,8 +417,7 @@ fn for_each_content_word(text: &str, mut f: impl FnMut(&str) -> bool) {
         }
         let w = buf.strip_suffix("'s").unwrap_or(&buf);
         let w = w.strip_suffix('s').unwrap_or(w);
-        // Stop words are at most seven letters long.
-        if (w.len() > 7 || !STOP.contains(&w)) && !f(w) {
+        if !is_stop_word(w) && !f(w) {
             return;
         }
     }
