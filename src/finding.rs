@@ -45,13 +45,8 @@ impl Applicability {
     }
 }
 
-/// Confidences are written as their shortest decimal form ("0.95"), the same whether the
-/// report is streamed or built as a JSON value first (which widens `f32` to `f64`).
-fn confidence_as_written<S: serde::Serializer>(c: &f32, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(confidence_value(*c))
-}
-
-/// A confidence as reports write it (see `confidence_as_written`).
+/// A confidence as reports write it: its shortest decimal form ("0.95"), the same whether
+/// the report is streamed or built as a JSON value first (which widens `f32` to `f64`).
 pub fn confidence_value(c: f32) -> f64 {
     c.to_string().parse().unwrap_or(f64::from(c))
 }
@@ -243,22 +238,52 @@ impl Serialize for Evidence {
 }
 
 /// Something a detector noticed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Serialized as a map of its fields (evidence, candidates and fix only when present);
+/// [`Finding::serialize_fields`] lets a record that carries a finding write the same
+/// fields inline after its own.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub rule: &'static str,
     pub kind: Kind,
     pub span: Span,
     pub message: String,
-    #[serde(serialize_with = "confidence_as_written")]
     pub confidence: f32,
     pub applicability: Applicability,
-    #[serde(skip_serializing_if = "Evidence::is_empty")]
     pub evidence: Evidence,
     /// Alternatives a person may choose from when no single fix is certain.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
+}
+
+impl Finding {
+    /// Writes the finding's fields into a map being serialized.
+    pub fn serialize_fields<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+        m.serialize_entry("rule", self.rule)?;
+        m.serialize_entry("kind", &self.kind)?;
+        m.serialize_entry("span", &self.span)?;
+        m.serialize_entry("message", &self.message)?;
+        m.serialize_entry("confidence", &confidence_value(self.confidence))?;
+        m.serialize_entry("applicability", &self.applicability)?;
+        if !self.evidence.is_empty() {
+            m.serialize_entry("evidence", &self.evidence)?;
+        }
+        if !self.candidates.is_empty() {
+            m.serialize_entry("candidates", &self.candidates)?;
+        }
+        if let Some(fix) = &self.fix {
+            m.serialize_entry("fix", fix)?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Finding {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        self.serialize_fields(&mut m)?;
+        m.end()
+    }
 }
 
 impl Finding {

@@ -268,7 +268,11 @@ impl Status {
 }
 
 /// A finding as reported for a document: spans in the original text.
-#[derive(Debug, Clone, Serialize)]
+///
+/// Serialized as one map: the record's fields, then the finding's (written by hand rather
+/// than with `#[serde(flatten)]`, which buffers every field through a generic map and made
+/// this the costliest part of a report).
+#[derive(Debug, Clone)]
 pub struct FindingRecord {
     pub id: String,
     pub pass: usize,
@@ -277,13 +281,31 @@ pub struct FindingRecord {
     /// The original text under the finding's span.
     pub text: String,
     pub status: Status,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The id of the logged edit that carries this finding's fix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edit: Option<String>,
-    #[serde(flatten)]
     pub finding: Finding,
+}
+
+impl Serialize for FindingRecord {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("pass", &self.pass)?;
+        m.serialize_entry("line", &self.line)?;
+        m.serialize_entry("column", &self.column)?;
+        m.serialize_entry("text", &self.text)?;
+        m.serialize_entry("status", &self.status)?;
+        if let Some(r) = &self.reason {
+            m.serialize_entry("reason", r)?;
+        }
+        if let Some(e) = &self.edit {
+            m.serialize_entry("edit", e)?;
+        }
+        self.finding.serialize_fields(&mut m)?;
+        m.end()
+    }
 }
 
 /// The result of resolving one document.

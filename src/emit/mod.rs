@@ -127,6 +127,117 @@ impl Write for Chunked<'_> {
     }
 }
 
+/// serde_json's pretty layout (two-space indents), written with one call per line break
+/// and indent instead of one per indent level.
+#[derive(Default)]
+struct Pretty {
+    level: usize,
+    has_value: bool,
+}
+
+/// A comma, a line break and enough spaces for 63 levels of indent.
+const BREAKS: &[u8] = b",\n                                                                                                                              ";
+
+impl Pretty {
+    /// Writes `,\n` (or `\n` when `comma` is false) and the indent of the current level.
+    #[inline]
+    fn line<W: ?Sized + Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
+        let from = usize::from(!comma);
+        let to = 2 + 2 * self.level;
+        if to <= BREAKS.len() {
+            w.write_all(&BREAKS[from..to])
+        } else {
+            w.write_all(&BREAKS[from..2])?;
+            for _ in 0..self.level {
+                w.write_all(b"  ")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    #[inline]
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    #[inline]
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.line(w, false)?;
+        }
+        w.write_all(b"]")
+    }
+
+    #[inline]
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(w, !first)
+    }
+
+    #[inline]
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    #[inline]
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    #[inline]
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.line(w, false)?;
+        }
+        w.write_all(b"}")
+    }
+
+    #[inline]
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(w, !first)
+    }
+
+    #[inline]
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    #[inline]
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// Writes `value` as pretty JSON (serde_json's layout) and a final newline, through a
+/// [`Chunked`] buffer: the form of every report file.
+pub(crate) fn write_pretty_json<T: serde::Serialize + ?Sized>(
+    out: &mut dyn Write,
+    value: &T,
+) -> std::io::Result<()> {
+    let mut w = Chunked::new(out);
+    let mut ser = serde_json::Serializer::with_formatter(&mut w, Pretty::default());
+    value.serialize(&mut ser)?;
+    w.write_all(b"\n")?;
+    w.finish()
+}
+
 /// `path:line:col: CODE message [applicability] → "suggestion"` lines for `check`.
 pub fn check_lines(path: &str, outcome: &Outcome) -> Vec<String> {
     outcome
@@ -150,4 +261,30 @@ pub fn check_lines(path: &str, outcome: &Outcome) -> Vec<String> {
             s
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pretty_json_is_serde_jsons_layout() {
+        let mut deep = json!({"leaf": [1, {}, []]});
+        for i in 0..70 {
+            deep = json!({ format!("k{i}"): [deep, "x\n\"y\"", null, {"a": {}, "b": []}] });
+        }
+        for v in [
+            json!({}),
+            json!([]),
+            json!(3),
+            json!({"a": [1, 2, {"b": "c"}], "d": {}}),
+            deep,
+        ] {
+            let mut got = Vec::new();
+            write_pretty_json(&mut got, &v).unwrap();
+            let want = serde_json::to_string_pretty(&v).unwrap() + "\n";
+            assert_eq!(String::from_utf8(got).unwrap(), want);
+        }
+    }
 }

@@ -198,11 +198,7 @@ impl ReportSource<'_> {
 impl FileReport<'_> {
     /// Writes the report as the JSON file holds it.
     pub fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        use std::io::Write;
-        let mut w = crate::emit::Chunked::new(out);
-        serde_json::to_writer_pretty(&mut w, self)?;
-        w.write_all(b"\n")?;
-        w.finish()
+        crate::emit::write_pretty_json(out, self)
     }
 }
 
@@ -211,11 +207,7 @@ pub fn write_report_value(
     out: &mut dyn std::io::Write,
     report: &serde_json::Value,
 ) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut w = crate::emit::Chunked::new(out);
-    serde_json::to_writer_pretty(&mut w, report)?;
-    w.write_all(b"\n")?;
-    w.finish()
+    crate::emit::write_pretty_json(out, report)
 }
 
 impl<'a> ReportSource<'a> {
