@@ -151,6 +151,9 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 
 const PAGE_SCRIPT: &str = r#"
 (function(){
+  // The cleaned pane shows the same marked-up text (its CSS hides deletions instead of
+  // insertions): copied here rather than written twice into the file.
+  document.getElementById('text-after').innerHTML = document.getElementById('text').innerHTML;
   const data = JSON.parse(document.getElementById('review-data').textContent);
   const items = Array.from(document.querySelectorAll('#changes li.item'));
   const decisions = {};
@@ -562,7 +565,7 @@ fn render(model: Model, original: &str) -> String {
     let mut out = String::with_capacity(2 * text.len() + list.len() + flags.len() + 16_384);
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{title} — ungarble review</title><style>{STYLE}</style></head>\n<body>\n<header><h1>{title}</h1><div class=\"meta\"><span>{enc}</span><span>{edits} changes</span><span>{sugg} suggestions</span><span>{flagged} flagged</span>{spin}{refs}</div>\n<div class=\"toolbar\"><button id=\"view-side\" aria-pressed=\"false\">Side by side (s)</button><button id=\"export\">Export decisions</button><span class=\"help\">j/k or n/p: next/previous change · a: accept · r: reject</span></div></header>\n<main><div class=\"panes\"><div class=\"pane before\"><h2>Original</h2><div class=\"text\" id=\"text\">{text}</div></div><div class=\"pane after\"><h2>Cleaned</h2><div class=\"text\">{text}</div></div></div>\n<aside><h2>Changes ({nchanges})</h2><ol id=\"changes\">{list}</ol><h2>Flagged ({nflags})</h2><ol id=\"flags\">{flags}</ol><h2>Decisions</h2><div style=\"padding:0 14px 14px\"><textarea id=\"decisions-json\" readonly></textarea><div class=\"help\">Save as a file and run <code>ungarble apply DIR --decisions FILE</code>.</div></div></aside></main>\n<script type=\"application/json\" id=\"review-data\">{data}</script>\n<script>{PAGE_SCRIPT}</script>\n</body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{title} — ungarble review</title><style>{STYLE}</style></head>\n<body>\n<header><h1>{title}</h1><div class=\"meta\"><span>{enc}</span><span>{edits} changes</span><span>{sugg} suggestions</span><span>{flagged} flagged</span>{spin}{refs}</div>\n<div class=\"toolbar\"><button id=\"view-side\" aria-pressed=\"false\">Side by side (s)</button><button id=\"export\">Export decisions</button><span class=\"help\">j/k or n/p: next/previous change · a: accept · r: reject</span></div></header>\n<main><div class=\"panes\"><div class=\"pane before\"><h2>Original</h2><div class=\"text\" id=\"text\">{text}</div></div><div class=\"pane after\"><h2>Cleaned</h2><div class=\"text\" id=\"text-after\"></div></div></div>\n<aside><h2>Changes ({nchanges})</h2><ol id=\"changes\">{list}</ol><h2>Flagged ({nflags})</h2><ol id=\"flags\">{flags}</ol><h2>Decisions</h2><div style=\"padding:0 14px 14px\"><textarea id=\"decisions-json\" readonly></textarea><div class=\"help\">Save as a file and run <code>ungarble apply DIR --decisions FILE</code>.</div></div></aside></main>\n<script type=\"application/json\" id=\"review-data\">{data}</script>\n<script>{PAGE_SCRIPT}</script>\n</body></html>\n",
         title = esc(path),
         enc = esc(encoding),
         spin = spin

@@ -317,6 +317,13 @@ fn the_review_page_exports_decisions_that_apply_exactly() {
     assert!(c.contains("rejected"), "{c}");
     let c = shows(pick_id, "accepted");
     assert!(c.contains("accepted"), "{c}");
+    // The side-by-side view's cleaned pane shows the same changes and decisions.
+    b.keys("s");
+    let after = b.property(
+        &format!(".pane.after .chg[data-id=\"{first}\"]"),
+        "className",
+    );
+    assert!(after.as_str().unwrap_or("").contains("rejected"), "{after}");
     // Export, as a reviewer would, and read what the page produced.
     b.click("#export");
     let exported = b.property("#decisions-json", "value");
