@@ -307,7 +307,7 @@ fn content_lines(text: &str, cap: usize) -> Vec<Line> {
     let mut out = Vec::new();
     let mut start = 0;
     while start < text.len() {
-        let nl = text[start..].find('\n').map(|i| start + i);
+        let nl = memchr::memchr(b'\n', &text.as_bytes()[start..]).map(|i| start + i);
         let end = nl.map_or(text.len(), |i| i + 1);
         let mut ce = nl.unwrap_or(text.len());
         if ce > start && text.as_bytes()[ce - 1] == b'\r' {

@@ -153,7 +153,7 @@ impl Detector for Typography {
         let mut prev_content: Option<(usize, usize, usize)> = None; // (start, content_end, line_end)
         let mut line_start = 0;
         while line_start <= text.len() {
-            let nl = text[line_start..].find('\n').map(|i| line_start + i);
+            let nl = memchr::memchr(b'\n', &text.as_bytes()[line_start..]).map(|i| line_start + i);
             let line_end = nl.map_or(text.len(), |i| i + 1); // after the '\n'
             let mut content_end = nl.unwrap_or(text.len());
             if content_end > line_start && text.as_bytes()[content_end - 1] == b'\r' {

@@ -53,7 +53,7 @@ pub fn write_unified(
     let line_of = |pos: usize| starts.partition_point(|&s| s <= pos).saturating_sub(1);
     let at_line_start = |pos: usize| pos == original.len() || starts.binary_search(&pos).is_ok();
     // The byte where the line containing `pos` ends (after its newline).
-    let line_end = |pos: usize| match original[pos..].find('\n') {
+    let line_end = |pos: usize| match memchr::memchr(b'\n', &original.as_bytes()[pos..]) {
         Some(i) => pos + i + 1,
         None => original.len(),
     };
