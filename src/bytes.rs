@@ -25,12 +25,51 @@ pub(crate) fn gather(mask: u64) -> u64 {
     ((mask & HIGH) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
+/// The eight bytes at `at` as one word, byte k in bits `8k..8k + 8`.
+#[inline]
+pub(crate) fn load(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"))
+}
+
+/// The 64 bytes at `at` as eight words, when there are 64 and every one of them is ASCII
+/// (the lane masks below are exact only for ASCII bytes).
+#[inline]
+pub(crate) fn ascii_block(bytes: &[u8], at: usize) -> Option<[u64; 8]> {
+    if at + 64 > bytes.len() {
+        return None;
+    }
+    let mut words = [0u64; 8];
+    let mut high = 0;
+    for (k, w) in words.iter_mut().enumerate() {
+        *w = load(bytes, at + 8 * k);
+        high |= *w;
+    }
+    (high & HIGH == 0).then_some(words)
+}
+
+/// One bit per byte of a block (bit `8k + j` for byte j of word k), set where the lane
+/// mask `lanes` gives a word's byte its 0x80 bit.
+#[inline]
+pub(crate) fn block_bits(words: &[u64; 8], lanes: impl Fn(u64) -> u64) -> u64 {
+    let mut bits = 0;
+    for (k, &w) in words.iter().enumerate() {
+        bits |= gather(lanes(w)) << (8 * k);
+    }
+    bits
+}
+
+/// The lane mask of ASCII letters and digits.
+#[inline]
+pub(crate) fn alnum_lanes(v: u64) -> u64 {
+    // Letters lowercase by setting bit 5 (no other byte lands in a..z by it).
+    ascii_range_mask(v | 0x2020_2020_2020_2020, b'a', b'z') | ascii_range_mask(v, b'0', b'9')
+}
+
 /// The first index at or after `from` whose byte is not ASCII (`bytes.len()` if none).
 #[inline]
 pub(crate) fn next_non_ascii(bytes: &[u8], mut from: usize) -> usize {
     while from + 8 <= bytes.len() {
-        let v = u64::from_le_bytes(bytes[from..from + 8].try_into().expect("eight bytes"));
-        let high = v & HIGH;
+        let high = load(bytes, from) & HIGH;
         if high != 0 {
             return from + (high.trailing_zeros() / 8) as usize;
         }
@@ -48,7 +87,7 @@ pub(crate) fn next_non_ascii(bytes: &[u8], mut from: usize) -> usize {
 pub(crate) fn next_unusual(bytes: &[u8], mut from: usize) -> usize {
     let plain = |b: u8| (b' '..=b'~').contains(&b) || matches!(b, b'\t' | b'\n' | b'\r');
     while from + 8 <= bytes.len() {
-        let v = u64::from_le_bytes(bytes[from..from + 8].try_into().expect("eight bytes"));
+        let v = load(bytes, from);
         if v & HIGH != 0 {
             break;
         }
@@ -69,6 +108,34 @@ pub(crate) fn next_unusual(bytes: &[u8], mut from: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_classes_agree_with_the_byte_tests() {
+        for b in 0u8..0x80 {
+            let v = (u64::from(b) << 24) | 0x2020;
+            assert_eq!(
+                gather(alnum_lanes(v)),
+                u64::from(b.is_ascii_alphanumeric()) << 3,
+                "byte {b:#x}"
+            );
+        }
+        let block: Vec<u8> = (0u8..64)
+            .map(|i| if i % 3 == 0 { b'a' } else { b' ' })
+            .collect();
+        let words = ascii_block(&block, 0).unwrap();
+        let bits = block_bits(&words, |v| ascii_range_mask(v, b'a', b'a'));
+        assert_eq!(
+            bits,
+            (0..64)
+                .filter(|i| i % 3 == 0)
+                .map(|i| 1u64 << i)
+                .sum::<u64>()
+        );
+        let mut high = block.clone();
+        high[63] = 0xC3;
+        assert!(ascii_block(&high, 0).is_none());
+        assert!(ascii_block(&block, 1).is_none(), "fewer than 64 bytes");
+    }
 
     proptest::proptest! {
         #[test]

@@ -130,30 +130,21 @@ pub fn count_words(text: &str) -> usize {
     while i < bytes.len() {
         // Whole blocks of 64 ASCII bytes are counted with bit masks: a word starts at a
         // letter or digit whose previous byte is neither one nor a joiner after one.
-        if i + 64 <= bytes.len() {
-            let block = &bytes[i..i + 64];
-            let mut high = 0u64;
-            let (mut alnum, mut join) = (0u64, 0u64);
-            for (k, c) in block.chunks_exact(8).enumerate() {
-                use crate::bytes::{ascii_range_mask, gather};
-                use crate::phrase::ascii_alnum_bits;
-                let v = u64::from_le_bytes(c.try_into().expect("eight bytes"));
-                high |= v;
-                alnum |= ascii_alnum_bits(v) << (8 * k);
-                // Joiners: ' (0x27), - and . (0x2D, 0x2E).
-                let j = ascii_range_mask(v, b'\'', b'\'') | ascii_range_mask(v, b'-', b'.');
-                join |= gather(j) << (8 * k);
-            }
-            if high & 0x8080_8080_8080_8080 == 0 {
-                let after_alnum = alnum << 1 | u64::from(prev_alnum);
-                let join_after_alnum = join & after_alnum;
-                let after_join = join_after_alnum << 1 | u64::from(prev_join);
-                count += (alnum & !after_alnum & !after_join).count_ones() as usize;
-                prev_alnum = alnum >> 63 == 1;
-                prev_join = join_after_alnum >> 63 == 1;
-                i += 64;
-                continue;
-            }
+        if let Some(words) = crate::bytes::ascii_block(bytes, i) {
+            use crate::bytes::{alnum_lanes, ascii_range_mask, block_bits};
+            let alnum = block_bits(&words, alnum_lanes);
+            // Joiners: ' (0x27), - and . (0x2D, 0x2E).
+            let join = block_bits(&words, |v| {
+                ascii_range_mask(v, b'\'', b'\'') | ascii_range_mask(v, b'-', b'.')
+            });
+            let after_alnum = alnum << 1 | u64::from(prev_alnum);
+            let join_after_alnum = join & after_alnum;
+            let after_join = join_after_alnum << 1 | u64::from(prev_join);
+            count += (alnum & !after_alnum & !after_join).count_ones() as usize;
+            prev_alnum = alnum >> 63 == 1;
+            prev_join = join_after_alnum >> 63 == 1;
+            i += 64;
+            continue;
         }
         // Otherwise character by character, up to the next 64 bytes.
         let stop = (i + 64).min(bytes.len());

@@ -97,38 +97,19 @@ fn wide(text: &str, i: usize) -> (bool, usize) {
     (alnum, c.len_utf8())
 }
 
-use crate::bytes::{ascii_range_mask, gather, HIGH};
-
-/// One bit per byte of eight ASCII bytes (bit k for byte k): is it a letter or a digit?
-#[inline]
-pub(crate) fn ascii_alnum_bits(v: u64) -> u64 {
-    // Letters lowercase by setting bit 5 (no other byte lands in a..z by it).
-    let letter = ascii_range_mask(v | 0x2020_2020_2020_2020, b'a', b'z');
-    gather(letter | ascii_range_mask(v, b'0', b'9'))
-}
+use crate::bytes::{alnum_lanes, ascii_block, block_bits};
 
 /// Bit i set when byte `pos + i` (i < `len` ≤ 64) belongs to an alphanumeric character.
 /// `carry` is the number of continuation bytes of a character begun in an earlier block,
 /// with that character's class; it is updated for the next block.
 #[inline]
 fn word_bits(text: &str, pos: usize, len: usize, carry: &mut (usize, bool)) -> u64 {
-    let bytes = &text.as_bytes()[pos..pos + len];
     if len == 64 && carry.0 == 0 {
-        let mut any_high = 0u64;
-        let mut chunks = [0u64; 8];
-        for (k, c) in bytes.chunks_exact(8).enumerate() {
-            let v = u64::from_le_bytes(c.try_into().expect("eight bytes"));
-            any_high |= v;
-            chunks[k] = v;
-        }
-        if any_high & HIGH == 0 {
-            let mut mask = 0u64;
-            for (k, &v) in chunks.iter().enumerate() {
-                mask |= ascii_alnum_bits(v) << (8 * k);
-            }
-            return mask;
+        if let Some(words) = ascii_block(text.as_bytes(), pos) {
+            return block_bits(&words, alnum_lanes);
         }
     }
+    let bytes = &text.as_bytes()[pos..pos + len];
     let mut mask = 0u64;
     for (i, &b) in bytes.iter().enumerate() {
         let bit = if carry.0 > 0 {
@@ -475,19 +456,6 @@ mod tests {
                 .map(|(a, z)| (a, word_key(s.as_bytes(), a, z)))
                 .collect();
             proptest::prop_assert_eq!(words(&s), want);
-        }
-    }
-
-    #[test]
-    fn ascii_classes_agree_with_the_table() {
-        for b in 0u8..0x80 {
-            let v = (u64::from(b) << 24) | 0x2020;
-            let bits = ascii_alnum_bits(v);
-            assert_eq!(
-                bits,
-                u64::from(b.is_ascii_alphanumeric()) << 3,
-                "byte {b:#x}"
-            );
         }
     }
 

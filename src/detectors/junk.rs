@@ -261,28 +261,22 @@ struct Line {
 
 /// Whitespace-separated words of `s`, counted up to `cap`.
 fn spaced_words(s: &str, cap: usize) -> usize {
-    use crate::bytes::{ascii_range_mask, gather};
+    use crate::bytes::{ascii_block, ascii_range_mask, block_bits};
     let bytes = s.as_bytes();
     let (mut n, mut in_word, mut i) = (0, false, 0);
     while i < bytes.len() && n < cap {
         // 64 ASCII bytes at a time: a word starts at a non-space after a space.
-        if i + 64 <= bytes.len() {
-            let (mut high, mut space) = (0u64, 0u64);
-            for (k, c) in bytes[i..i + 64].chunks_exact(8).enumerate() {
-                let v = u64::from_le_bytes(c.try_into().expect("eight bytes"));
-                high |= v;
-                // ASCII whitespace: the space and \t \n \v \f \r (0x09..=0x0D).
-                let sp = ascii_range_mask(v, b' ', b' ') | ascii_range_mask(v, 0x09, 0x0D);
-                space |= gather(sp) << (8 * k);
-            }
-            if high & 0x8080_8080_8080_8080 == 0 {
-                let word = !space;
-                let starts = word & !(word << 1 | u64::from(in_word));
-                n += starts.count_ones() as usize;
-                in_word = word >> 63 == 1;
-                i += 64;
-                continue;
-            }
+        if let Some(words) = ascii_block(bytes, i) {
+            // ASCII whitespace: the space and \t \n \v \f \r (0x09..=0x0D).
+            let space = block_bits(&words, |v| {
+                ascii_range_mask(v, b' ', b' ') | ascii_range_mask(v, 0x09, 0x0D)
+            });
+            let word = !space;
+            let starts = word & !(word << 1 | u64::from(in_word));
+            n += starts.count_ones() as usize;
+            in_word = word >> 63 == 1;
+            i += 64;
+            continue;
         }
         let stop = (i + 64).min(bytes.len());
         while i < stop && n < cap {

@@ -302,11 +302,10 @@ fn space_rules(line: &str, offset: usize, sink: &mut Sink) {
 /// begins), or a position near it from which the caller's byte walk must go on. Eight
 /// ASCII bytes are tested at a time; text with other bytes is left to the caller.
 fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
-    use crate::bytes::ascii_range_mask;
-    let load = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+    use crate::bytes::{ascii_range_mask, load, HIGH};
     while i + 9 <= bytes.len() {
-        let (v, w) = (load(i), load(i + 1));
-        if (v | w) & 0x8080_8080_8080_8080 != 0 {
+        let (v, w) = (load(bytes, i), load(bytes, i + 1));
+        if (v | w) & HIGH != 0 {
             break;
         }
         let space = ascii_range_mask(v, b' ', b' ');

@@ -35,9 +35,8 @@ pub fn esc_into(out: &mut String, s: &str) {
     // a block to the byte walk, never the other way).
     let mut clean = 0;
     while clean + 8 <= bytes.len() {
-        use crate::bytes::ascii_range_mask;
-        let v = u64::from_le_bytes(bytes[clean..clean + 8].try_into().expect("eight bytes"))
-            & 0x7F7F_7F7F_7F7F_7F7F;
+        use crate::bytes::{ascii_range_mask, load, HIGH};
+        let v = load(bytes, clean) & !HIGH;
         let special = ascii_range_mask(v, b'"', b'"')
             | ascii_range_mask(v, b'&', b'\'')
             | ascii_range_mask(v, b'<', b'<')
@@ -47,8 +46,8 @@ pub fn esc_into(out: &mut String, s: &str) {
         }
         clean += 8;
     }
-    out.push_str(&s[..floor_char_boundary(s, clean)]);
     let mut from = floor_char_boundary(s, clean);
+    out.push_str(&s[..from]);
     for (i, b) in s.bytes().enumerate().skip(from) {
         let rep = match b {
             b'&' => "&amp;",
