@@ -38,8 +38,9 @@ pub struct Reference {
     /// itself).
     pub path: Option<PathBuf>,
     pub text: Arc<str>,
-    /// Words the reference uses as names (computed once; see `align::names_of`).
-    pub names: HashSet<String>,
+    /// Words the reference uses as names (computed on first use, when an input is aligned
+    /// with it: most references of a large index never are; see `align::names_of`).
+    names: std::sync::OnceLock<HashSet<String>>,
 }
 
 impl Reference {
@@ -48,9 +49,15 @@ impl Reference {
         Reference {
             name: name.into(),
             path,
-            names: crate::align::names_of(&text),
+            names: std::sync::OnceLock::new(),
             text,
         }
+    }
+
+    /// Words the reference uses as names (see `align::names_of`).
+    pub fn names(&self) -> &HashSet<String> {
+        self.names
+            .get_or_init(|| crate::align::names_of(&self.text))
     }
 }
 
@@ -77,19 +84,34 @@ pub struct ReferenceIndex {
 }
 
 /// The sampled shingle hashes of a text (deduplicated, sorted).
+///
+/// Each word's comparison form (lowercase, curly apostrophes straight) is written once
+/// into one buffer, and every window of [`SHINGLE_WORDS`] words is hashed from it: no
+/// allocation per word (this runs over every reference when the index is built).
 pub fn shingles(text: &str) -> Vec<u64> {
-    let words: Vec<String> = tokens(text)
-        .filter(|t| t.is_word)
-        .map(|t| t.text.to_lowercase().replace('\u{2019}', "'"))
-        .collect();
-    let mut out: Vec<u64> = words
-        .windows(SHINGLE_WORDS)
-        .map(|w| {
-            let parts: Vec<&[u8]> = w.iter().map(|s| s.as_bytes()).collect();
-            fnv1a(&parts)
-        })
-        .filter(|h| h % SAMPLE_MOD == 0)
-        .collect();
+    let mut buf: Vec<u8> = Vec::with_capacity(text.len());
+    let mut ends: Vec<usize> = Vec::with_capacity(text.len() / 5 + 1);
+    for t in tokens(text).filter(|t| t.is_word) {
+        if t.text.is_ascii() {
+            buf.extend(t.text.bytes().map(|b| b.to_ascii_lowercase()));
+        } else {
+            buf.extend_from_slice(t.text.to_lowercase().replace('\u{2019}', "'").as_bytes());
+        }
+        ends.push(buf.len());
+    }
+    let mut out: Vec<u64> = Vec::with_capacity(ends.len() / SAMPLE_MOD as usize + 1);
+    for w in 0..ends.len().saturating_sub(SHINGLE_WORDS - 1) {
+        let mut parts: [&[u8]; SHINGLE_WORDS] = [&[]; SHINGLE_WORDS];
+        for (k, part) in parts.iter_mut().enumerate() {
+            let i = w + k;
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            *part = &buf[start..ends[i]];
+        }
+        let h = fnv1a(&parts);
+        if h % SAMPLE_MOD == 0 {
+            out.push(h);
+        }
+    }
     out.sort_unstable();
     out.dedup();
     out
@@ -195,6 +217,46 @@ impl ReferenceIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `shingles` as first written (a `String` per word): the reference.
+    fn shingles_reference(text: &str) -> Vec<u64> {
+        let words: Vec<String> = tokens(text)
+            .filter(|t| t.is_word)
+            .map(|t| t.text.to_lowercase().replace('\u{2019}', "'"))
+            .collect();
+        let mut out: Vec<u64> = words
+            .windows(SHINGLE_WORDS)
+            .map(|w| {
+                let parts: Vec<&[u8]> = w.iter().map(|s| s.as_bytes()).collect();
+                fnv1a(&parts)
+            })
+            .filter(|h| h % SAMPLE_MOD == 0)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn shingles_are_unchanged(text in "([A-Za-zÀÉüß’'ΣΑ]{1,6}[ .,\n]{1,2}){0,40}") {
+            proptest::prop_assert_eq!(shingles(&text), shingles_reference(&text));
+        }
+    }
+
+    #[test]
+    fn shingles_fold_case_and_apostrophes() {
+        let a = shingles("Putin’s Army Said It Would Go On Fighting There");
+        assert!(!a.is_empty());
+        assert_eq!(
+            a,
+            shingles("putin's army said it would go on fighting there")
+        );
+        assert_eq!(
+            a,
+            shingles_reference("Putin’s Army Said It Would Go On Fighting There")
+        );
+    }
 
     fn words(n: usize, seed: u64) -> String {
         // Deterministic pseudo-random words, so texts share nothing by accident.

@@ -122,7 +122,7 @@ impl Detector for SourceAlignment {
             let a = align(text, rtext);
             let names = Names {
                 input: &input_names,
-                reference: &r.names,
+                reference: r.names(),
             };
             for pair in &a.pairs {
                 let evidence = || {
