@@ -1,6 +1,8 @@
 //! The detector trait: built once, shared by every thread, and only ever *reports*.
 
+use std::any::Any;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::document::Document;
 use crate::finding::Finding;
@@ -18,6 +20,47 @@ pub struct Context<'a> {
     /// The canonical sources this document derives from, best first (empty without
     /// `--reference`).
     pub references: &'a [crate::detectors::source::SourceRef],
+    /// On later passes, the edits that turned the text of the pass before into this one,
+    /// and what each detector kept of its work there (see [`Sink::keep`]): a detector whose
+    /// findings depend only on nearby text may redo its work around the edits alone.
+    pub previous: Option<&'a Previous>,
+}
+
+/// The pass before this one (see [`Context::previous`]).
+#[derive(Debug, Clone)]
+pub struct Previous {
+    /// `(start, end, replacement length)` in the previous text, sorted and disjoint.
+    pub edits: Vec<(usize, usize, usize)>,
+    pub state: State,
+}
+
+impl Previous {
+    /// What the detector named `name` kept, if it kept a `T`.
+    pub fn state<T: Any + Send + Sync>(&self, name: &str) -> Option<&T> {
+        self.state.get(name)
+    }
+}
+
+/// What detectors keep of one pass for the next (shared, so seeding a second run with a
+/// first pass copies nothing).
+#[derive(Clone, Default)]
+pub struct State(Vec<(&'static str, Arc<dyn Any + Send + Sync>)>);
+
+impl State {
+    pub fn get<T: Any + Send + Sync>(&self, name: &str) -> Option<&T> {
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| v.downcast_ref())
+    }
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(n, _)| n))
+            .finish()
+    }
 }
 
 /// Where detectors put what they notice: findings, and document-level measurements such as
@@ -29,6 +72,8 @@ pub struct Sink {
     /// Sentence alignments with the references (by index in `Context::references`), so the
     /// report need not align again.
     pub alignments: Vec<(usize, crate::align::Alignment)>,
+    /// What detectors keep for the next pass.
+    pub state: State,
 }
 
 impl Sink {
@@ -37,6 +82,10 @@ impl Sink {
     }
     pub fn metric(&mut self, name: &'static str, value: f64) {
         self.metrics.insert(name, value);
+    }
+    /// Keeps `value` for the detector `name`'s work on the next pass.
+    pub fn keep<T: Any + Send + Sync>(&mut self, name: &'static str, value: T) {
+        self.state.0.push((name, Arc::new(value)));
     }
 }
 

@@ -149,6 +149,9 @@ pub struct DictMatch {
 #[derive(Debug, Clone, Default)]
 pub struct Scan {
     hits: Vec<DictMatch>,
+    /// Cue occurrences (`entry` is the cue id), so a later pass can tell which cues its
+    /// edits removed or added.
+    cue_hits: Vec<DictMatch>,
     cues: Vec<bool>,
 }
 
@@ -182,6 +185,49 @@ impl Scan {
             .collect();
         out.sort_by_key(|m| (m.start, m.end, m.entry));
         out.dedup();
+        out
+    }
+}
+
+/// Bytes around an edit within which a phrase occurrence may begin or end differently (a
+/// match also looks at the character on either side of it).
+const REACH_BYTES: usize = 4;
+
+/// How a pass's text differs from the pass before, for redoing a scan around the edits only
+/// (see [`DictionarySet::rescan`]).
+#[derive(Debug, Clone, Default)]
+pub struct Rescan {
+    /// Each edit widened by [`REACH_BYTES`], in this pass's text and in the previous one's;
+    /// merged and sorted. An occurrence that does not overlap one is in both texts alike.
+    new: Vec<(usize, usize)>,
+    old: Vec<(usize, usize)>,
+    /// `(end of an edit in the previous text, shift of positions at or after it)`, sorted.
+    shifts: Vec<(usize, isize)>,
+}
+
+fn overlaps(regions: &[(usize, usize)], start: usize, end: usize) -> bool {
+    // The first region ending after `start` is the only one that can overlap.
+    let i = regions.partition_point(|r| r.1 <= start);
+    regions.get(i).is_some_and(|r| r.0 < end.max(start + 1))
+}
+
+impl Rescan {
+    /// The occurrences of the previous pass outside every region, moved to this pass's
+    /// text.
+    fn carry(&self, before: &[DictMatch]) -> Vec<DictMatch> {
+        let mut out = Vec::with_capacity(before.len());
+        for m in before {
+            if overlaps(&self.old, m.start, m.end) {
+                continue;
+            }
+            let i = self.shifts.partition_point(|s| s.0 <= m.start);
+            let d = if i == 0 { 0 } else { self.shifts[i - 1].1 };
+            out.push(DictMatch {
+                start: (m.start as isize + d) as usize,
+                end: (m.end as isize + d) as usize,
+                entry: m.entry,
+            });
+        }
         out
     }
 }
@@ -577,6 +623,7 @@ impl DictionarySet {
         // Spun news holds up to one phrase occurrence per 50 bytes.
         let mut hits = Vec::with_capacity((text.len() / 48).min(1 << 14));
         let mut cues = vec![all_cues; self.cue_count];
+        let mut cue_hits = Vec::new();
         self.index.for_each_match(text, |start, end, pattern| {
             if pattern < n {
                 hits.push(DictMatch {
@@ -585,10 +632,107 @@ impl DictionarySet {
                     entry: self.pattern_entry[pattern] as usize,
                 });
             } else {
-                cues[self.cue_pattern_map[pattern - n] as usize] = true;
+                let cue = self.cue_pattern_map[pattern - n] as usize;
+                cues[cue] = true;
+                cue_hits.push(DictMatch {
+                    start,
+                    end,
+                    entry: cue,
+                });
             }
         });
-        Scan { hits, cues }
+        Scan {
+            hits,
+            cue_hits,
+            cues,
+        }
+    }
+
+    /// The scan of `text`, which is the text `before` was scanned from with `edits`
+    /// (`(start, end, replacement length)` there, sorted and disjoint) applied: only the
+    /// regions around the edits are scanned again, the rest of `before` is moved over. The
+    /// result equals `scan(text)` up to the order of its occurrences.
+    pub fn rescan(&self, text: &str, edits: &[(usize, usize, usize)], before: &Scan) -> Scan {
+        let mut re = Rescan::default();
+        let mut delta: isize = 0;
+        for &(s, e, len) in edits {
+            let s2 = (s as isize + delta) as usize;
+            let after = delta + len as isize - (e - s) as isize;
+            let a2 = s2.saturating_sub(REACH_BYTES);
+            let b2 = (s2 + len + REACH_BYTES).min(text.len());
+            let (a, b) = (s.saturating_sub(REACH_BYTES), e + REACH_BYTES);
+            match (re.new.last_mut(), re.old.last_mut()) {
+                (Some(n), Some(o)) if a2 <= n.1 => {
+                    n.1 = b2;
+                    o.1 = b;
+                }
+                _ => {
+                    re.new.push((a2, b2));
+                    re.old.push((a, b));
+                }
+            }
+            re.shifts.push((e, after));
+            delta = after;
+        }
+        // Scan each region, widened by the longest phrase and cut at whitespace so words
+        // are read as a whole-text scan reads them; keep what touches a region.
+        let bytes = text.as_bytes();
+        let margin = self.index.max_len() + 8;
+        let n = self.pattern_entry.len();
+        let mut hits = re.carry(&before.hits);
+        let mut cue_hits = re.carry(&before.cue_hits);
+        let mut i = 0;
+        while i < re.new.len() {
+            let from = re.new[i].0.saturating_sub(margin);
+            let from = bytes[..from]
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+                .map_or(0, |p| p + 1);
+            // Regions whose windows overlap are scanned together.
+            let mut j = i;
+            let mut to = (re.new[j].1 + margin).min(text.len());
+            while j + 1 < re.new.len() && re.new[j + 1].0.saturating_sub(margin) <= to {
+                j += 1;
+                to = (re.new[j].1 + margin).min(text.len());
+            }
+            let to = bytes[to..]
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .map_or(text.len(), |p| to + p);
+            let regions = &re.new[i..=j];
+            self.index
+                .for_each_match(&text[from..to], |start, end, pattern| {
+                    let (start, end) = (from + start, from + end);
+                    if !overlaps(regions, start, end) {
+                        return;
+                    }
+                    if pattern < n {
+                        hits.push(DictMatch {
+                            start,
+                            end,
+                            entry: self.pattern_entry[pattern] as usize,
+                        });
+                    } else {
+                        cue_hits.push(DictMatch {
+                            start,
+                            end,
+                            entry: self.cue_pattern_map[pattern - n] as usize,
+                        });
+                    }
+                });
+            i = j + 1;
+        }
+        hits.sort_unstable_by_key(|m| (m.start, m.end, m.entry));
+        cue_hits.sort_unstable_by_key(|m| (m.start, m.end, m.entry));
+        let mut cues = vec![false; self.cue_count];
+        for c in &cue_hits {
+            cues[c.entry] = true;
+        }
+        Scan {
+            hits,
+            cue_hits,
+            cues,
+        }
     }
 
     fn raw_matches(&self, text: &str, all_cues: bool) -> Vec<DictMatch> {
@@ -911,6 +1055,83 @@ mod tests {
         }
         let all: Vec<&str> = tokens(&text[from..pos]).map(|t| t.text).collect();
         all[all.len().saturating_sub(n)..].to_vec()
+    }
+
+    /// A scan with its occurrences in a canonical order.
+    fn sorted(mut s: Scan) -> (Vec<DictMatch>, Vec<DictMatch>, Vec<bool>) {
+        s.hits.sort_unstable_by_key(|m| (m.start, m.end, m.entry));
+        s.cue_hits
+            .sort_unstable_by_key(|m| (m.start, m.end, m.entry));
+        (s.hits, s.cue_hits, s.cues)
+    }
+
+    const WORDS: &[&str] = &[
+        "navy", "help", "a", "yr", "in", "the", "past", "prime", "chief", "Serbia", "teacher",
+        "don't", "don’t", "x", ",", ".", "  ", "\n", "-", "é",
+    ];
+
+    proptest::proptest! {
+        /// Scanning again around the edits only finds what a whole scan of the edited text
+        /// finds: every occurrence, every cue occurrence and the cues present.
+        #[test]
+        fn rescanning_around_edits_equals_a_whole_scan(
+            words in proptest::collection::vec(0usize..20, 0..80),
+            edits in proptest::collection::vec((0usize..400, 0usize..6, proptest::collection::vec(0usize..20, 0..4)), 0..8),
+        ) {
+            let set = DictionarySet::load(&[(
+                "t.toml".into(),
+                r#"
+family = "t"
+[[entry]]
+find = ["navy help", "help"]
+replace = "military aid"
+tests = [["x", "y"]]
+[[entry]]
+find = ["a yr in the past", "yr"]
+replace = "a year ago"
+tests = [["x", "y"]]
+[[entry]]
+find = ["the teacher"]
+replace = "Vucic"
+cues = ["Serbia"]
+tests = [["x", "y"]]
+[[entry]]
+find = ["don't know"]
+replace = "do not know"
+tests = [["x", "y"]]
+"#
+                .into(),
+            )])
+            .unwrap();
+            let join = |ws: &[usize]| ws.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" ");
+            let old = join(&words);
+            // Disjoint edits on character boundaries, sorted.
+            let mut plan: Vec<(usize, usize, String)> = Vec::new();
+            let mut at = 0;
+            for (gap, len, with) in edits {
+                let mut s = (at + gap).min(old.len());
+                while !old.is_char_boundary(s) { s += 1; }
+                let mut e = (s + len).min(old.len());
+                while !old.is_char_boundary(e) { e += 1; }
+                if plan.last().is_some_and(|p| p.1 == s && p.0 == p.1 && s == e) {
+                    continue;
+                }
+                plan.push((s, e, join(&with)));
+                at = e + 1;
+                if at > old.len() { break; }
+            }
+            let mut new = String::new();
+            let mut pos = 0;
+            for (s, e, r) in &plan {
+                new.push_str(&old[pos..*s]);
+                new.push_str(r);
+                pos = *e;
+            }
+            new.push_str(&old[pos..]);
+            let edits: Vec<(usize, usize, usize)> = plan.iter().map(|(s, e, r)| (*s, *e, r.len())).collect();
+            let again = set.rescan(&new, &edits, &set.scan(&old));
+            proptest::prop_assert_eq!(sorted(again), sorted(set.scan(&new)));
+        }
     }
 
     proptest::proptest! {

@@ -351,6 +351,11 @@ impl PhraseIndex {
         });
     }
 
+    /// The longest pattern, in bytes (a match is exactly as long as its pattern).
+    pub fn max_len(&self) -> usize {
+        self.patterns.iter().map(|p| p.len()).max().unwrap_or(0)
+    }
+
     /// Every match as `(start, end, pattern)`.
     pub fn find_all(&self, text: &str) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();

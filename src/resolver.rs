@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::detector::{Context, Detector, Sink};
+use crate::detector::{Context, Detector, Previous, Sink};
 use crate::document::{Document, Span};
 use crate::finding::{Applicability, Finding, Kind};
 
@@ -475,6 +475,8 @@ impl Resolver {
         let mut passes = 0;
         let mut problems = Vec::new();
         let line_doc = Document::new(Arc::clone(&original));
+        // The pass before, for detectors that redo their work around its edits only.
+        let mut previous: Option<Previous> = None;
 
         for pass in 0..self.max_passes {
             passes = pass + 1;
@@ -484,6 +486,7 @@ impl Resolver {
                 path,
                 first_pass_metrics: (pass > 0).then_some(&metrics),
                 references,
+                previous: previous.as_ref(),
             };
             let mut sink = match seed.take() {
                 Some(FirstPass(sink)) if pass == 0 => sink,
@@ -511,6 +514,7 @@ impl Resolver {
                 metrics = std::mem::take(&mut sink.metrics);
                 alignments = std::mem::take(&mut sink.alignments);
             }
+            let state = std::mem::take(&mut sink.state);
             let mut findings = sink.findings;
             findings
                 .sort_by(|a, b| (a.span, a.rule, &a.message).cmp(&(b.span, b.rule, &b.message)));
@@ -661,6 +665,13 @@ impl Resolver {
             log.compose(&original, &current, &pass_edits);
             drop(doc);
             current = Arc::from(next);
+            previous = Some(Previous {
+                edits: pass_edits
+                    .iter()
+                    .map(|e| (e.start, e.end, e.replacement.len()))
+                    .collect(),
+                state,
+            });
         }
         if !converged {
             problems.push(format!(

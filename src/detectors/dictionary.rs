@@ -119,8 +119,15 @@ impl Detector for DictionaryDetector {
         }
         let text = doc.text();
         let entries = self.set.entries();
+        // On a later pass, scan again only around the last pass's edits.
+        let scan = match cx.previous.and_then(|p| {
+            p.state::<crate::dictionary::Scan>(self.name())
+                .map(|before| (&p.edits, before))
+        }) {
+            Some((edits, before)) => self.set.rescan(text, edits, before),
+            None => self.set.scan(text),
+        };
         // Weak entries' context is checked only if the document turns out to be spun.
-        let scan = self.set.scan(text);
         let mut strong_all = scan.valid(&self.set, text, |e| !e.weak);
         let weak_present = scan.any(&self.set, |e| e.weak);
         // Kept for a second choice only when weak entries may join it.
@@ -163,6 +170,7 @@ impl Detector for DictionaryDetector {
         } else {
             strong
         };
+        sink.keep(self.name(), scan);
         for m in chosen {
             let e = &entries[m.entry];
             if let Some(f) = finding_for(e, text, m, score) {
@@ -244,6 +252,7 @@ fn kind_phrase(k: Kind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Applicability;
     use crate::resolver::Resolver;
     use std::collections::BTreeMap;
 
@@ -307,6 +316,52 @@ tests = [["x", "y"]]
             cands.dedup();
             proptest::prop_assert_eq!(select(cands.clone()), select_reference(cands));
         }
+    }
+
+    /// The dictionary detector with the pass before hidden: every pass scans the whole text.
+    struct Whole<'a>(&'a DictionaryDetector);
+
+    impl Detector for Whole<'_> {
+        fn name(&self) -> &'static str {
+            "whole"
+        }
+        fn detect(&self, doc: &Document, cx: &Context, sink: &mut Sink) {
+            let cx = Context {
+                previous: None,
+                ..*cx
+            };
+            self.0.detect(doc, &cx, sink)
+        }
+    }
+
+    #[test]
+    fn later_passes_scanning_around_edits_change_nothing() {
+        let d = DictionaryDetector::new(Arc::new(DictionarySet::builtin().unwrap()));
+        let typo = crate::detectors::Typography::new();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            // Spun text, and the same text with every line break doubled (edits move).
+            for text in [text.clone(), text.replace('\n', "\n\n")] {
+                for apply in [Applicability::Safe, Applicability::Review] {
+                    let r = Resolver {
+                        apply,
+                        ..Resolver::default()
+                    };
+                    let a = r.resolve(text.as_str().into(), &[&typo, &d], None);
+                    let b = r.resolve(text.as_str().into(), &[&typo, &Whole(&d)], None);
+                    assert_eq!(a.cleaned, b.cleaned);
+                    assert_eq!(
+                        serde_json::to_string(&a.findings).unwrap(),
+                        serde_json::to_string(&b.findings).unwrap()
+                    );
+                    seen += usize::from(a.passes > 1);
+                }
+            }
+        }
+        // The seeds need more than one pass, so later passes were compared.
+        assert!(seen >= 4, "{seen}");
     }
 
     #[test]
