@@ -191,6 +191,23 @@ fn merged_similarity(a: &Bag, b: &Bag, c: &Bag) -> f64 {
     2.0 * shared / (total + c.total)
 }
 
+/// Can `merged_similarity(a, b, c)` pass the test a 2:1 or 1:2 group must pass (at least
+/// [`MIN_PAIR_SIMILARITY`] and 0.1 above both single pairs), given `ac = similarity(a, c)`
+/// and `bc = similarity(b, c)`? A word's merged weight is at most the sum of its weights in
+/// `a` and `b`, so the shared weight is at most the two single pairs' shared weights
+/// together, and the merged total is at least the larger of the two totals: an upper
+/// bound, read off the similarities already known, that skips the map walks of
+/// `merged_similarity` for most cells. (Slack of 1e-9 for rounding: when in doubt, compute.)
+fn merged_may_win(a: &Bag, b: &Bag, c: &Bag, ac: f64, bc: f64) -> bool {
+    let shared = ac * (a.total + c.total) / 2.0 + bc * (b.total + c.total) / 2.0;
+    let total = a.total.max(b.total) + c.total;
+    if total == 0.0 {
+        return true;
+    }
+    let bound = 2.0 * shared / total + 1e-9;
+    bound >= MIN_PAIR_SIMILARITY && bound > ac.max(bc) + 0.1
+}
+
 /// One aligned group: input sentences ↔ reference sentences.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pair {
@@ -218,8 +235,38 @@ pub struct Alignment {
 
 /// Aligns `input` with `reference` sentence by sentence.
 pub fn align(input: &str, reference: &str) -> Alignment {
+    align_prepared(input, &Prepared::new(reference))
+}
+
+/// What aligning with a reference needs of the reference alone — its sentences, their
+/// word bags and which sentences hold each word — computed once per reference (see
+/// `Reference::prepared`) instead of on every pass over every input.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    spans: Vec<Span>,
+    bags: Vec<Bag>,
+    /// Word → the sentences whose bags hold it, in order.
+    post: HashMap<String, Vec<usize>>,
+}
+
+impl Prepared {
+    pub fn new(reference: &str) -> Self {
+        let spans = sentences(reference);
+        let bags: Vec<Bag> = spans.iter().map(|s| bag(&reference[s.range()])).collect();
+        let mut post: HashMap<String, Vec<usize>> = HashMap::default();
+        for (j, b) in bags.iter().enumerate() {
+            for w in b.weights.keys() {
+                post.entry(w.clone()).or_default().push(j);
+            }
+        }
+        Prepared { spans, bags, post }
+    }
+}
+
+/// [`align`] with the reference's part prepared.
+pub fn align_prepared(input: &str, prep: &Prepared) -> Alignment {
     let is = sentences(input);
-    let rs = sentences(reference);
+    let rs = &prep.spans;
     let (n, m) = (is.len(), rs.len());
     if n == 0 || m == 0 {
         return Alignment::default();
@@ -231,15 +278,10 @@ pub fn align(input: &str, reference: &str) -> Alignment {
         };
     }
     let ib: Vec<Bag> = is.iter().map(|s| bag(&input[s.range()])).collect();
-    let rb: Vec<Bag> = rs.iter().map(|s| bag(&reference[s.range()])).collect();
+    let rb = &prep.bags;
     // Sparse candidate pairs through shared words, so the expensive similarity is computed
     // only where sentences share something.
-    let mut post: HashMap<&str, Vec<usize>> = HashMap::default();
-    for (j, b) in rb.iter().enumerate() {
-        for w in b.weights.keys() {
-            post.entry(w.as_str()).or_default().push(j);
-        }
-    }
+    let post = &prep.post;
     let mut sim: Vec<HashMap<usize, f64>> = vec![HashMap::default(); n];
     for (i, b) in ib.iter().enumerate() {
         let mut cand: Vec<usize> = b
@@ -288,7 +330,10 @@ pub fn align(input: &str, reference: &str) -> Alignment {
                 if s >= MIN_PAIR_SIMILARITY {
                     consider(dp[(i - 1) * w + j - 1] + s, 3);
                 }
-                if i > 1 && (s > 0.0 || s11(i - 2, j - 1) > 0.0) {
+                if i > 1
+                    && (s > 0.0 || s11(i - 2, j - 1) > 0.0)
+                    && merged_may_win(&ib[i - 2], &ib[i - 1], &rb[j - 1], s11(i - 2, j - 1), s)
+                {
                     let s = merged_similarity(&ib[i - 2], &ib[i - 1], &rb[j - 1]);
                     if s >= MIN_PAIR_SIMILARITY
                         && s > s11(i - 1, j - 1).max(s11(i - 2, j - 1)) + 0.1
@@ -296,7 +341,10 @@ pub fn align(input: &str, reference: &str) -> Alignment {
                         consider(dp[(i - 2) * w + j - 1] + s * 1.5, 4);
                     }
                 }
-                if j > 1 && (s > 0.0 || s11(i - 1, j - 2) > 0.0) {
+                if j > 1
+                    && (s > 0.0 || s11(i - 1, j - 2) > 0.0)
+                    && merged_may_win(&rb[j - 2], &rb[j - 1], &ib[i - 1], s11(i - 1, j - 2), s)
+                {
                     let s = merged_similarity(&rb[j - 2], &rb[j - 1], &ib[i - 1]);
                     if s >= MIN_PAIR_SIMILARITY
                         && s > s11(i - 1, j - 1).max(s11(i - 1, j - 2)) + 0.1
@@ -794,6 +842,25 @@ pub fn deviations(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The bound never rules out a merged group that the full computation admits.
+        #[test]
+        fn merged_bound_never_skips_a_winner(
+            a in proptest::collection::vec(0usize..12, 0..12),
+            b in proptest::collection::vec(0usize..12, 0..12),
+            c in proptest::collection::vec(0usize..12, 0..14),
+        ) {
+            const W: &[&str] = &["Kyiv", "army", "said", "Putin", "front", "line", "troops",
+                "attack", "Russian", "the", "2024", "drones"];
+            let make = |v: &[usize]| bag(&v.iter().map(|&i| W[i]).collect::<Vec<_>>().join(" "));
+            let (a, b, c) = (make(&a), make(&b), make(&c));
+            let (ac, bc) = (similarity(&a, &c), similarity(&b, &c));
+            let m = merged_similarity(&a, &b, &c);
+            let wins = m >= MIN_PAIR_SIMILARITY && m > ac.max(bc) + 0.1;
+            proptest::prop_assert!(!wins || merged_may_win(&a, &b, &c, ac, bc));
+        }
+    }
 
     #[test]
     fn merged_similarity_equals_the_similarity_of_the_merged_bag() {

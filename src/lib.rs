@@ -289,7 +289,10 @@ impl Engine {
             .map(|(k, m)| SourceReport {
                 alignment: match aligned.iter().position(|(i, _)| *i == k) {
                     Some(p) => aligned.swap_remove(p).1,
-                    None => align::align(&text, &index.reference(m.index).text),
+                    None => {
+                        let r = index.reference(m.index);
+                        align::align_prepared(&text, r.prepared())
+                    }
                 },
                 matched: m.clone(),
             })

@@ -41,6 +41,8 @@ pub struct Reference {
     /// Words the reference uses as names (computed on first use, when an input is aligned
     /// with it: most references of a large index never are; see `align::names_of`).
     names: std::sync::OnceLock<HashSet<String>>,
+    /// Its sentences and their word bags for alignment (computed on first use).
+    prepared: std::sync::OnceLock<crate::align::Prepared>,
 }
 
 impl Reference {
@@ -50,8 +52,15 @@ impl Reference {
             name: name.into(),
             path,
             names: std::sync::OnceLock::new(),
+            prepared: std::sync::OnceLock::new(),
             text,
         }
+    }
+
+    /// What aligning an input with this reference needs of it (see `align::Prepared`).
+    pub fn prepared(&self) -> &crate::align::Prepared {
+        self.prepared
+            .get_or_init(|| crate::align::Prepared::new(&self.text))
     }
 
     /// Words the reference uses as names (see `align::names_of`).

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use crate::align::{align, deviations, names_of, DeviationClass, Names};
+use crate::align::{align_prepared, deviations, names_of, DeviationClass, Names};
 use crate::detector::{Context, Detector, Sink};
 use crate::dictionary::copy_case;
 use crate::document::{Document, Span};
@@ -119,7 +119,7 @@ impl Detector for SourceAlignment {
         for (k, src) in cx.references.iter().enumerate() {
             let r = &src.reference;
             let rtext: &str = &r.text;
-            let a = align(text, rtext);
+            let a = align_prepared(text, r.prepared());
             let names = Names {
                 input: &input_names,
                 reference: r.names(),
