@@ -119,6 +119,62 @@ const STOP: &[&str] = &[
     "will", "would", "may", "might", "can", "could", "than", "into", "about", "s",
 ];
 
+fn is_stop(w: &str) -> bool {
+    // The words of `STOP`, as a match (it runs for every word of every sentence).
+    matches!(
+        w,
+        "the"
+            | "a"
+            | "an"
+            | "and"
+            | "or"
+            | "of"
+            | "to"
+            | "in"
+            | "on"
+            | "at"
+            | "for"
+            | "by"
+            | "with"
+            | "from"
+            | "that"
+            | "this"
+            | "is"
+            | "was"
+            | "are"
+            | "were"
+            | "be"
+            | "been"
+            | "it"
+            | "its"
+            | "as"
+            | "his"
+            | "her"
+            | "their"
+            | "he"
+            | "she"
+            | "they"
+            | "which"
+            | "who"
+            | "has"
+            | "have"
+            | "had"
+            | "not"
+            | "but"
+            | "also"
+            | "will"
+            | "would"
+            | "may"
+            | "might"
+            | "can"
+            | "could"
+            | "than"
+            | "into"
+            | "about"
+            | "s"
+    )
+}
+
 fn norm_word(w: &str) -> String {
     w.to_lowercase().replace('\u{2019}', "'")
 }
@@ -126,9 +182,15 @@ fn norm_word(w: &str) -> String {
 fn bag(text: &str) -> Bag {
     let mut b = Bag::default();
     for t in tokens(text).filter(|t| t.is_word) {
-        let lw = norm_word(t.text);
-        let lw = lw.strip_suffix("'s").map(str::to_string).unwrap_or(lw);
-        if STOP.contains(&lw.as_str()) {
+        let mut lw = if t.text.is_ascii() {
+            t.text.to_ascii_lowercase()
+        } else {
+            norm_word(t.text)
+        };
+        if lw.ends_with("'s") {
+            lw.truncate(lw.len() - 2);
+        }
+        if is_stop(&lw) {
             continue;
         }
         let anchor = t
@@ -842,6 +904,17 @@ pub fn deviations(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stop_match_is_the_stop_list() {
+        for w in STOP {
+            assert!(is_stop(w), "{w}");
+        }
+        for w in ["army", "thee", "ass", "", "The", "hers", "S"] {
+            assert_eq!(is_stop(w), STOP.contains(&w), "{w}");
+        }
+        assert_eq!(STOP.len(), 49);
+    }
 
     proptest::proptest! {
         /// The bound never rules out a merged group that the full computation admits.
