@@ -327,42 +327,86 @@ impl Prepared {
 
 /// [`align`] with the reference's part prepared.
 pub fn align_prepared(input: &str, prep: &Prepared) -> Alignment {
+    align_memo(input, prep, None).0
+}
+
+/// An input sentence's word bag and its similarities with the reference's sentences (those
+/// above zero, by reference sentence): pure functions of the sentence's text and the
+/// reference.
+#[derive(Debug, Default)]
+pub struct Measured {
+    bag: Bag,
+    row: Vec<(usize, f64)>,
+}
+
+/// The sentences of one pass measured against one reference, by their text: the next pass
+/// over the repaired text meets most of them again and need not measure them twice.
+#[derive(Debug, Default, Clone)]
+pub struct Memo(HashMap<Box<str>, std::sync::Arc<Measured>>);
+
+/// [`align_prepared`], taking the sentences `before` already measured from it, and
+/// returning this input's sentences measured for the next pass.
+pub fn align_memo(input: &str, prep: &Prepared, before: Option<&Memo>) -> (Alignment, Memo) {
     let is = sentences(input);
     let rs = &prep.spans;
     let (n, m) = (is.len(), rs.len());
     if n == 0 || m == 0 {
-        return Alignment::default();
+        return (Alignment::default(), Memo::default());
     }
     if n.saturating_mul(m) > MAX_CELLS {
-        return Alignment {
-            skipped: Some(format!("{n} × {m} sentences is too many to align")),
-            ..Alignment::default()
-        };
+        return (
+            Alignment {
+                skipped: Some(format!("{n} × {m} sentences is too many to align")),
+                ..Alignment::default()
+            },
+            Memo::default(),
+        );
     }
-    let ib: Vec<Bag> = is.iter().map(|s| bag(&input[s.range()])).collect();
     let rb = &prep.bags;
-    // Sparse candidate pairs through shared words, so the expensive similarity is computed
-    // only where sentences share something.
     let post = &prep.post;
-    let mut sim: Vec<HashMap<usize, f64>> = vec![HashMap::default(); n];
-    for (i, b) in ib.iter().enumerate() {
-        let mut cand: Vec<usize> = b
-            .weights
-            .keys()
-            .filter_map(|w| post.get(w.as_str()))
-            .flatten()
-            .copied()
-            .collect();
-        cand.sort_unstable();
-        cand.dedup();
-        for j in cand {
-            let s = similarity(b, &rb[j]);
-            if s > 0.0 {
-                sim[i].insert(j, s);
+    let mut memo = Memo(HashMap::with_capacity_and_hasher(n, Default::default()));
+    let measured: Vec<std::sync::Arc<Measured>> = is
+        .iter()
+        .map(|s| {
+            let text = &input[s.range()];
+            if let Some(m) = memo.0.get(text) {
+                return std::sync::Arc::clone(m);
             }
-        }
-    }
-    let s11 = |i: usize, j: usize| sim[i].get(&j).copied().unwrap_or(0.0);
+            let m = match before.and_then(|b| b.0.get(text)) {
+                Some(m) => std::sync::Arc::clone(m),
+                None => {
+                    let b = bag(text);
+                    // Sparse candidate pairs through shared words, so the expensive
+                    // similarity is computed only where sentences share something.
+                    let mut cand: Vec<usize> = b
+                        .weights
+                        .keys()
+                        .filter_map(|w| post.get(w.as_str()))
+                        .flatten()
+                        .copied()
+                        .collect();
+                    cand.sort_unstable();
+                    cand.dedup();
+                    let row = cand
+                        .into_iter()
+                        .filter_map(|j| {
+                            let s = similarity(&b, &rb[j]);
+                            (s > 0.0).then_some((j, s))
+                        })
+                        .collect();
+                    std::sync::Arc::new(Measured { bag: b, row })
+                }
+            };
+            memo.0.insert(text.into(), std::sync::Arc::clone(&m));
+            m
+        })
+        .collect();
+    let ib: Vec<&Bag> = measured.iter().map(|m| &m.bag).collect();
+    let s11 = |i: usize, j: usize| {
+        let row = &measured[i].row;
+        row.binary_search_by_key(&j, |r| r.0)
+            .map_or(0.0, |k| row[k].1)
+    };
 
     // dp[i][j]: best score aligning the first i input and j reference sentences.
     let w = m + 1;
@@ -394,9 +438,9 @@ pub fn align_prepared(input: &str, prep: &Prepared) -> Alignment {
                 }
                 if i > 1
                     && (s > 0.0 || s11(i - 2, j - 1) > 0.0)
-                    && merged_may_win(&ib[i - 2], &ib[i - 1], &rb[j - 1], s11(i - 2, j - 1), s)
+                    && merged_may_win(ib[i - 2], ib[i - 1], &rb[j - 1], s11(i - 2, j - 1), s)
                 {
-                    let s = merged_similarity(&ib[i - 2], &ib[i - 1], &rb[j - 1]);
+                    let s = merged_similarity(ib[i - 2], ib[i - 1], &rb[j - 1]);
                     if s >= MIN_PAIR_SIMILARITY
                         && s > s11(i - 1, j - 1).max(s11(i - 2, j - 1)) + 0.1
                     {
@@ -405,9 +449,9 @@ pub fn align_prepared(input: &str, prep: &Prepared) -> Alignment {
                 }
                 if j > 1
                     && (s > 0.0 || s11(i - 1, j - 2) > 0.0)
-                    && merged_may_win(&rb[j - 2], &rb[j - 1], &ib[i - 1], s11(i - 1, j - 2), s)
+                    && merged_may_win(&rb[j - 2], &rb[j - 1], ib[i - 1], s11(i - 1, j - 2), s)
                 {
-                    let s = merged_similarity(&rb[j - 2], &rb[j - 1], &ib[i - 1]);
+                    let s = merged_similarity(&rb[j - 2], &rb[j - 1], ib[i - 1]);
                     if s >= MIN_PAIR_SIMILARITY
                         && s > s11(i - 1, j - 1).max(s11(i - 1, j - 2)) + 0.1
                     {
@@ -440,7 +484,7 @@ pub fn align_prepared(input: &str, prep: &Prepared) -> Alignment {
                 j -= 1;
             }
             4 => {
-                let s = merged_similarity(&ib[i - 2], &ib[i - 1], &rb[j - 1]);
+                let s = merged_similarity(ib[i - 2], ib[i - 1], &rb[j - 1]);
                 pairs.push(Pair {
                     input: Span::new(is[i - 2].start, is[i - 1].end),
                     reference: rs[j - 1],
@@ -454,7 +498,7 @@ pub fn align_prepared(input: &str, prep: &Prepared) -> Alignment {
                 j -= 1;
             }
             5 => {
-                let s = merged_similarity(&rb[j - 2], &rb[j - 1], &ib[i - 1]);
+                let s = merged_similarity(&rb[j - 2], &rb[j - 1], ib[i - 1]);
                 pairs.push(Pair {
                     input: is[i - 1],
                     reference: Span::new(rs[j - 2].start, rs[j - 1].end),
@@ -491,7 +535,7 @@ pub fn align_prepared(input: &str, prep: &Prepared) -> Alignment {
             .map(|(s, _)| *s)
             .collect();
     }
-    a
+    (a, memo)
 }
 
 fn round3(x: f64) -> f64 {
@@ -904,6 +948,37 @@ pub fn deviations(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_measured_on_the_pass_before_change_nothing() {
+        let reference = include_str!("../seeds/001_341e67400f292e9e.txt");
+        let old = include_str!("../seeds/000_7da678bffcb0de02.txt");
+        // A repaired text: some words changed, most sentences as they were.
+        let new = old
+            .replacen("Russian", "Russia's", 7)
+            .replacen(" the ", " a ", 11);
+        let prep = Prepared::new(reference);
+        let (_, memo) = align_memo(old, &prep, None);
+        let (a, again) = align_memo(&new, &prep, Some(&memo));
+        let (b, fresh) = align_memo(&new, &prep, None);
+        assert!(!a.pairs.is_empty());
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&b).unwrap()
+        );
+        assert_eq!(again.0.len(), fresh.0.len());
+        // Most of the new text's sentences were taken from the pass before.
+        let kept = again
+            .0
+            .iter()
+            .filter(|(t, m)| {
+                memo.0
+                    .get(&**t)
+                    .is_some_and(|o| std::sync::Arc::ptr_eq(o, m))
+            })
+            .count();
+        assert!(kept * 2 > again.0.len(), "{kept} of {}", again.0.len());
+    }
 
     #[test]
     fn the_stop_match_is_the_stop_list() {

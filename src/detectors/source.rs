@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use crate::align::{align_prepared, deviations, names_of, DeviationClass, Names};
+use crate::align::{align_memo, deviations, names_of, DeviationClass, Memo, Names};
 use crate::detector::{Context, Detector, Sink};
 use crate::dictionary::copy_case;
 use crate::document::{Document, Span};
@@ -116,10 +116,14 @@ impl Detector for SourceAlignment {
         }
         let text = doc.text();
         let input_names = names_of(text);
+        // Sentences the pass before measured (most of a repaired text's sentences).
+        let before = cx.previous.and_then(|p| p.state::<Vec<Memo>>(self.name()));
+        let mut memos = Vec::with_capacity(cx.references.len());
         for (k, src) in cx.references.iter().enumerate() {
             let r = &src.reference;
             let rtext: &str = &r.text;
-            let a = align_prepared(text, r.prepared());
+            let (a, memo) = align_memo(text, r.prepared(), before.and_then(|b| b.get(k)));
+            memos.push(memo);
             let names = Names {
                 input: &input_names,
                 reference: r.names(),
@@ -237,5 +241,6 @@ impl Detector for SourceAlignment {
                 sink.alignments.push((k, a));
             }
         }
+        sink.keep(self.name(), memos);
     }
 }
