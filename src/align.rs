@@ -50,40 +50,36 @@ pub fn sentences(text: &str) -> Vec<Span> {
     for line in text.split_inclusive('\n') {
         let line_end = line_start + line.len();
         let mut start = line_start;
-        let chars: Vec<(usize, char)> = line.char_indices().collect();
-        let mut k = 0;
-        while k < chars.len() {
-            let (i, c) = chars[k];
-            if matches!(c, '.' | '!' | '?') {
-                let mut j = k + 1;
-                while j < chars.len()
-                    && matches!(
-                        chars[j].1,
-                        '"' | '\u{201D}' | '\u{2019}' | '\'' | ')' | ']' | '.' | '!' | '?'
-                    )
-                {
-                    j += 1;
+        let bytes = line.as_bytes();
+        // Sentence ends are ASCII, so they are found byte-wise; what follows is decoded.
+        let mut from = 0;
+        while let Some(off) = memchr::memchr3(b'.', b'!', b'?', &bytes[from..]) {
+            let i = from + off;
+            let mut j = i + 1;
+            while let Some(ch) = line[j..].chars().next() {
+                if !matches!(
+                    ch,
+                    '"' | '\u{201D}' | '\u{2019}' | '\'' | ')' | ']' | '.' | '!' | '?'
+                ) {
+                    break;
                 }
-                let space = j < chars.len() && chars[j].1 == ' ';
-                let next = chars.get(j + 1).map(|x| x.1);
-                let starts = next.is_some_and(|n| {
-                    n.is_uppercase()
-                        || n.is_ascii_digit()
-                        || matches!(n, '"' | '\u{201C}' | '\u{2018}')
-                });
-                if space && starts && !(c == '.' && is_abbreviation(&line[..i])) {
-                    let end = if j < chars.len() {
-                        line_start + chars[j].0
-                    } else {
-                        line_end
-                    };
-                    push(&mut out, start, end);
-                    start = end;
-                }
-                k = j;
-                continue;
+                j += ch.len_utf8();
             }
-            k += 1;
+            let mut rest = line[j..].chars();
+            let space = rest.next() == Some(' ');
+            let starts = rest.next().is_some_and(|n| {
+                n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '\u{201C}' | '\u{2018}')
+            });
+            if space && starts && !(bytes[i] == b'.' && is_abbreviation(&line[..i])) {
+                let end = if j < line.len() {
+                    line_start + j
+                } else {
+                    line_end
+                };
+                push(&mut out, start, end);
+                start = end;
+            }
+            from = j;
         }
         push(&mut out, start, line_end);
         line_start = line_end;
@@ -978,6 +974,83 @@ mod tests {
             })
             .count();
         assert!(kept * 2 > again.0.len(), "{kept} of {}", again.0.len());
+    }
+
+    /// `sentences` as first written (each line's characters collected): the reference.
+    fn sentences_reference(text: &str) -> Vec<Span> {
+        let mut out = Vec::new();
+        let push = |out: &mut Vec<Span>, s: usize, e: usize| {
+            let seg = &text[s..e];
+            let lead = seg.len() - seg.trim_start().len();
+            let trail = seg.len() - seg.trim_end().len();
+            if lead + trail < seg.len() {
+                out.push(Span::new(s + lead, e - trail));
+            }
+        };
+        let mut line_start = 0;
+        for line in text.split_inclusive('\n') {
+            let line_end = line_start + line.len();
+            let mut start = line_start;
+            let chars: Vec<(usize, char)> = line.char_indices().collect();
+            let mut k = 0;
+            while k < chars.len() {
+                let (i, c) = chars[k];
+                if matches!(c, '.' | '!' | '?') {
+                    let mut j = k + 1;
+                    while j < chars.len()
+                        && matches!(
+                            chars[j].1,
+                            '"' | '\u{201D}' | '\u{2019}' | '\'' | ')' | ']' | '.' | '!' | '?'
+                        )
+                    {
+                        j += 1;
+                    }
+                    let space = j < chars.len() && chars[j].1 == ' ';
+                    let next = chars.get(j + 1).map(|x| x.1);
+                    let starts = next.is_some_and(|n| {
+                        n.is_uppercase()
+                            || n.is_ascii_digit()
+                            || matches!(n, '"' | '\u{201C}' | '\u{2018}')
+                    });
+                    if space && starts && !(c == '.' && is_abbreviation(&line[..i])) {
+                        let end = if j < chars.len() {
+                            line_start + chars[j].0
+                        } else {
+                            line_end
+                        };
+                        push(&mut out, start, end);
+                        start = end;
+                    }
+                    k = j;
+                    continue;
+                }
+                k += 1;
+            }
+            push(&mut out, start, line_end);
+            line_start = line_end;
+        }
+        out
+    }
+
+    #[test]
+    fn sentences_split_as_before_at_every_ending() {
+        for end in ["", ".", "!", "?", " Mr.", " U.S.", " e.g."] {
+            for close in ["", "\"", "”", "’", "'", ")", "]", ".", "!?", "”)"] {
+                for space in ["", " ", "  ", "\n"] {
+                    for next in ["", "A", "a", "1", "“", "‘", "\"", "É", "é", "("] {
+                        let t = format!("One word{end}{close}{space}{next}rest. Two\nThree. four");
+                        assert_eq!(sentences(&t), sentences_reference(&t), "{t:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sentences_are_unchanged(text in "([A-Za-z]{1,6}|Mr|U\\.S|[0-9]|[ .!?\"'’”“‘)\\]\n]|é|É){0,60}") {
+            proptest::prop_assert_eq!(sentences(&text), sentences_reference(&text));
+        }
     }
 
     #[test]
