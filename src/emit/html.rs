@@ -493,14 +493,15 @@ fn render(model: Model, original: &str) -> String {
             continue;
         }
         push_plain(&mut text, &original[pos..c.start], &mut line);
-        let _ = write!(
-            text,
-            "<span class=\"chg {}\" data-id=\"{}\"><del>{}</del><ins>{}</ins></span>",
-            if c.applied { "applied" } else { "suggested" },
-            esc(c.id),
-            esc(&original[c.start..c.end]),
-            esc(c.replacement)
-        );
+        text.push_str("<span class=\"chg ");
+        text.push_str(if c.applied { "applied" } else { "suggested" });
+        text.push_str("\" data-id=\"");
+        esc_into(&mut text, c.id);
+        text.push_str("\"><del>");
+        esc_into(&mut text, &original[c.start..c.end]);
+        text.push_str("</del><ins>");
+        esc_into(&mut text, c.replacement);
+        text.push_str("</ins></span>");
         line += original[c.start..c.end].matches('\n').count();
         pos = c.end;
     }
@@ -509,30 +510,42 @@ fn render(model: Model, original: &str) -> String {
     // Sidebar: every change with its reasons, then flagged findings.
     let mut list = String::new();
     for c in &changes {
-        let _ = write!(
-            list,
-            "<li class=\"item\" data-id=\"{}\" data-status=\"{}\"><div class=\"what\">{} <span class=\"rule\">L{} · {}</span><span class=\"badge {}\">{}</span></div><div>“<del>{}</del>” → “<ins>{}</ins>”</div>",
-            esc(c.id),
-            if c.applied { "applied" } else { "suggested" },
-            if c.applied { "Change" } else { "Suggestion" },
-            c.line,
-            esc(&c.rules.join(", ")),
-            esc(c.applicability),
-            esc(c.applicability),
-            esc(c.original),
-            esc(c.replacement),
-        );
+        // Written piece by piece (this runs for every change of every page).
+        list.push_str("<li class=\"item\" data-id=\"");
+        esc_into(&mut list, c.id);
+        list.push_str("\" data-status=\"");
+        list.push_str(if c.applied { "applied" } else { "suggested" });
+        list.push_str("\"><div class=\"what\">");
+        list.push_str(if c.applied { "Change" } else { "Suggestion" });
+        list.push_str(" <span class=\"rule\">L");
+        list.push_str(itoa::Buffer::new().format(c.line));
+        list.push_str(" · ");
+        for (k, r) in c.rules.iter().enumerate() {
+            if k > 0 {
+                list.push_str(", ");
+            }
+            esc_into(&mut list, r);
+        }
+        list.push_str("</span><span class=\"badge ");
+        esc_into(&mut list, c.applicability);
+        list.push_str("\">");
+        esc_into(&mut list, c.applicability);
+        list.push_str("</span></div><div>“<del>");
+        esc_into(&mut list, c.original);
+        list.push_str("</del>” → “<ins>");
+        esc_into(&mut list, c.replacement);
+        list.push_str("</ins>”</div>");
         for fid in &c.findings {
             if let Some(f) = by_id.get(fid) {
-                let _ = write!(
-                    list,
-                    "<div class=\"ev\"><b>{}</b> {} — {} · confidence {:.2}{}</div>",
-                    esc(f.rule),
-                    esc(f.kind),
-                    esc(f.message),
-                    f.confidence,
-                    evidence(f)
-                );
+                list.push_str("<div class=\"ev\"><b>");
+                esc_into(&mut list, f.rule);
+                list.push_str("</b> ");
+                esc_into(&mut list, f.kind);
+                list.push_str(" — ");
+                esc_into(&mut list, f.message);
+                let _ = write!(list, " · confidence {:.2}", f.confidence);
+                evidence_into(&mut list, f);
+                list.push_str("</div>");
             }
         }
         list.push_str("<div class=\"acts\"><button class=\"acc\" aria-pressed=\"false\">Accept</button><button class=\"rej\" aria-pressed=\"false\">Reject</button></div></li>\n");
@@ -543,21 +556,29 @@ fn render(model: Model, original: &str) -> String {
         let st = f.status;
         if st == "flagged" || st == "skipped" {
             nflags += 1;
-            let _ = writeln!(
-                flags,
-                "<li><div><a href=\"#L{}\">L{}:{}</a> <span class=\"rule\">{} {}</span><span class=\"badge flag\">{}</span></div><div>{}</div>{}</li>",
-                f.line,
-                f.line,
-                f.column,
-                esc(f.rule),
-                esc(f.kind),
-                esc(st),
-                esc(f.message),
-                {
-                    let e = evidence(f);
-                    if e.is_empty() { String::new() } else { format!("<div class=\"ev\">{e}</div>") }
-                }
-            );
+            let mut n = itoa::Buffer::new();
+            let line = n.format(f.line);
+            flags.push_str("<li><div><a href=\"#L");
+            flags.push_str(line);
+            flags.push_str("\">L");
+            flags.push_str(line);
+            flags.push(':');
+            flags.push_str(itoa::Buffer::new().format(f.column));
+            flags.push_str("</a> <span class=\"rule\">");
+            esc_into(&mut flags, f.rule);
+            flags.push(' ');
+            esc_into(&mut flags, f.kind);
+            flags.push_str("</span><span class=\"badge flag\">");
+            esc_into(&mut flags, st);
+            flags.push_str("</span></div><div>");
+            esc_into(&mut flags, f.message);
+            flags.push_str("</div>");
+            if !f.evidence.is_empty() {
+                flags.push_str("<div class=\"ev\">");
+                evidence_into(&mut flags, f);
+                flags.push_str("</div>");
+            }
+            flags.push_str("</li>\n");
         }
     }
     let data = serde_json::json!({"path": path});
@@ -582,15 +603,14 @@ fn render(model: Model, original: &str) -> String {
 }
 
 /// Evidence of a finding as escaped `key: value` pairs.
-fn evidence(f: &Reason) -> String {
-    let mut out = String::new();
+/// A finding's evidence, one `<br>`-separated `key: value` line each, appended to `out`.
+fn evidence_into(out: &mut String, f: &Reason) {
     for (k, v) in &f.evidence {
         out.push_str("<br>");
-        esc_into(&mut out, k);
+        esc_into(out, k);
         out.push_str(": ");
-        esc_into(&mut out, v);
+        esc_into(out, v);
     }
-    out
 }
 
 /// The batch index: every file with its counts, linking to its page.
