@@ -299,6 +299,31 @@ fn reference_index(c: &mut Criterion) {
     g.bench_function("match_10k_inputs", |b| {
         b.iter(|| assert_eq!(query(black_box(&index)), N))
     });
+
+    // The whole pipeline with these references and seed 001 behind `--reference`: every
+    // copy of seed 000 (which retells 001) is aligned with it and repaired from it.
+    let dir = tempfile::tempdir().unwrap();
+    for (i, r) in refs.iter().enumerate() {
+        std::fs::write(dir.path().join(format!("r{i:05}.txt")), r).unwrap();
+    }
+    let source = &seeds()[1];
+    std::fs::write(dir.path().join("source.txt"), source).unwrap();
+    let engine = Engine::builder().reference(dir.path()).build().unwrap();
+    assert_eq!(engine.references().map(|r| r.len()), Some(N + 1));
+    let plain = Engine::builder().build().unwrap();
+    let docs = corpus();
+    let found = |e: &Engine| -> usize {
+        docs.iter()
+            .map(|d| e.clean_text(d, None).findings.len())
+            .sum()
+    };
+    let with_refs = found(&engine);
+    // Alignment adds findings (seed 000's swapped words, names, omissions) on every copy.
+    assert!(with_refs >= found(&plain) + COPIES, "{with_refs}");
+    g.throughput(Throughput::Bytes(bytes(&docs)));
+    g.bench_function("clean_text_with_10k_references", |b| {
+        b.iter(|| assert_eq!(found(black_box(&engine)), with_refs))
+    });
     g.finish();
 }
 

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use crate::align::{align_memo, deviations, names_of, DeviationClass, Memo, Names};
+use crate::align::{align_memo, deviations, names_of, Deviation, DeviationClass, Memo, Names};
 use crate::detector::{Context, Detector, Sink};
 use crate::dictionary::copy_case;
 use crate::document::{Document, Span};
@@ -105,6 +105,21 @@ fn snippet(s: &str) -> String {
     }
 }
 
+/// What a pass kept for the next: per reference, the sentences measured and the
+/// deviations of each aligned pair, and the names the text used.
+#[derive(Debug, Default)]
+struct Kept {
+    names: std::collections::HashSet<String>,
+    sentences: Vec<Memo>,
+    pairs: Vec<PairMemo>,
+}
+
+/// An aligned pair's deviations (input spans counted from the pair's start) by what they
+/// depend on besides the text's names: the pair's input text, the last character before it
+/// (which tells whether its first word starts a sentence) and its reference span.
+type PairKey = (Box<str>, Option<char>, usize, usize);
+type PairMemo = crate::FastMap<PairKey, Arc<Vec<Deviation>>>;
+
 impl Detector for SourceAlignment {
     fn name(&self) -> &'static str {
         "source"
@@ -116,14 +131,18 @@ impl Detector for SourceAlignment {
         }
         let text = doc.text();
         let input_names = names_of(text);
-        // Sentences the pass before measured (most of a repaired text's sentences).
-        let before = cx.previous.and_then(|p| p.state::<Vec<Memo>>(self.name()));
-        let mut memos = Vec::with_capacity(cx.references.len());
+        // Sentences the pass before measured, and the pairs it compared (most of a
+        // repaired text's); its pairs only while the text names the same words.
+        let before = cx.previous.and_then(|p| p.state::<Kept>(self.name()));
+        let same_names = before.is_some_and(|b| b.names == input_names);
+        let mut kept = Kept::default();
         for (k, src) in cx.references.iter().enumerate() {
             let r = &src.reference;
             let rtext: &str = &r.text;
-            let (a, memo) = align_memo(text, r.prepared(), before.and_then(|b| b.get(k)));
-            memos.push(memo);
+            let (a, memo) = align_memo(text, r.prepared(), before.and_then(|b| b.sentences.get(k)));
+            kept.sentences.push(memo);
+            let pairs_before = before.filter(|_| same_names).and_then(|b| b.pairs.get(k));
+            let mut pairs = PairMemo::default();
             let names = Names {
                 input: &input_names,
                 reference: r.names(),
@@ -136,7 +155,40 @@ impl Detector for SourceAlignment {
                         .with("sentence similarity", format!("{:.3}", pair.similarity))
                         .with("containment", format!("{:.3}", src.containment))
                 };
-                for d in deviations(text, pair.input, rtext, pair.reference, &names) {
+                let key: PairKey = (
+                    text[pair.input.range()].into(),
+                    text[..pair.input.start]
+                        .trim_end_matches([' ', '\u{a0}'])
+                        .chars()
+                        .next_back(),
+                    pair.reference.start,
+                    pair.reference.end,
+                );
+                let found = match pairs_before.and_then(|p| p.get(&key)) {
+                    Some(d) => Arc::clone(d),
+                    None => Arc::new(
+                        deviations(text, pair.input, rtext, pair.reference, &names)
+                            .into_iter()
+                            .map(|d| Deviation {
+                                // Deviations lie inside their pair.
+                                input: Span::new(
+                                    d.input.start.saturating_sub(pair.input.start),
+                                    d.input.end.saturating_sub(pair.input.start),
+                                ),
+                                ..d
+                            })
+                            .collect(),
+                    ),
+                };
+                pairs.insert(key, Arc::clone(&found));
+                for d in found.iter() {
+                    let d = Deviation {
+                        input: Span::new(
+                            d.input.start + pair.input.start,
+                            d.input.end + pair.input.start,
+                        ),
+                        ..d.clone()
+                    };
                     let got = &text[d.input.range()];
                     let want = &rtext[d.reference.range()];
                     let ev = evidence().with("word ratio", format!("{:.3}", d.pair_ratio));
@@ -240,7 +292,78 @@ impl Detector for SourceAlignment {
             if cx.pass == 0 {
                 sink.alignments.push((k, a));
             }
+            kept.pairs.push(pairs);
         }
-        sink.keep(self.name(), memos);
+        kept.names = input_names;
+        sink.keep(self.name(), kept);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dictionary::DictionarySet;
+    use crate::resolver::Resolver;
+
+    /// A detector with the pass before hidden: every pass works from scratch.
+    struct Whole<'a>(&'a dyn Detector);
+
+    impl Detector for Whole<'_> {
+        fn name(&self) -> &'static str {
+            "whole"
+        }
+        fn detect(&self, doc: &Document, cx: &Context, sink: &mut Sink) {
+            let cx = Context {
+                previous: None,
+                ..*cx
+            };
+            self.0.detect(doc, &cx, sink)
+        }
+    }
+
+    #[test]
+    fn later_passes_reusing_the_pass_before_change_nothing() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+        let read = |n: &str| {
+            let p = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(n))
+                .unwrap();
+            std::fs::read_to_string(p).unwrap()
+        };
+        let source = read("001");
+        let refs = [SourceRef {
+            reference: Arc::new(Reference::new("001", None, source.as_str())),
+            containment: 0.5,
+        }];
+        let dict =
+            crate::detectors::DictionaryDetector::new(Arc::new(DictionarySet::builtin().unwrap()));
+        let typo = crate::detectors::Typography::new();
+        let src = SourceAlignment;
+        let mut passes = 0;
+        for n in ["000", "002", "003"] {
+            let text = read(n);
+            for apply in [Applicability::Safe, Applicability::Review] {
+                let r = Resolver {
+                    apply,
+                    ..Resolver::default()
+                };
+                let a = r.resolve_with(text.as_str().into(), &[&typo, &dict, &src], None, &refs);
+                let b = r.resolve_with(
+                    text.as_str().into(),
+                    &[&Whole(&typo), &Whole(&dict), &Whole(&src)],
+                    None,
+                    &refs,
+                );
+                assert_eq!(a.cleaned, b.cleaned);
+                assert_eq!(
+                    serde_json::to_string(&a.findings).unwrap(),
+                    serde_json::to_string(&b.findings).unwrap()
+                );
+                passes += a.passes;
+            }
+        }
+        assert!(passes > 6, "{passes}");
     }
 }
