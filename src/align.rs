@@ -22,6 +22,8 @@ use crate::document::{tokens, Span, Token};
 pub const MIN_PAIR_SIMILARITY: f64 = 0.3;
 /// Alignment is skipped (reported) above this many sentence-pair cells.
 pub const MAX_CELLS: usize = 4_000_000;
+/// Up to this many sentence pairs, similarities are looked up in a dense matrix.
+const DENSE_CELLS: usize = 1_000_000;
 /// A pair needs at least this word ratio for its word swaps to count as substitutions.
 pub const MIN_SUBSTITUTION_RATIO: f64 = 0.6;
 /// Word diff deadline per sentence pair.
@@ -398,10 +400,24 @@ pub fn align_memo(input: &str, prep: &Prepared, before: Option<&Memo>) -> (Align
         })
         .collect();
     let ib: Vec<&Bag> = measured.iter().map(|m| &m.bag).collect();
-    let s11 = |i: usize, j: usize| {
-        let row = &measured[i].row;
-        row.binary_search_by_key(&j, |r| r.0)
-            .map_or(0.0, |k| row[k].1)
+    // The table below reads each pair's similarity several times: from a dense matrix
+    // when it is small enough (8 MB), else from the sparse rows.
+    let dense: Option<Vec<f64>> = (n * m <= DENSE_CELLS).then(|| {
+        let mut d = vec![0.0f64; n * m];
+        for (i, me) in measured.iter().enumerate() {
+            for &(j, s) in &me.row {
+                d[i * m + j] = s;
+            }
+        }
+        d
+    });
+    let s11 = |i: usize, j: usize| match &dense {
+        Some(d) => d[i * m + j],
+        None => {
+            let row = &measured[i].row;
+            row.binary_search_by_key(&j, |r| r.0)
+                .map_or(0.0, |k| row[k].1)
+        }
     };
 
     // dp[i][j]: best score aligning the first i input and j reference sentences.
