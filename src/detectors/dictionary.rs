@@ -252,6 +252,7 @@ fn kind_phrase(k: Kind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detector::Whole;
     use crate::finding::Applicability;
     use crate::resolver::Resolver;
     use std::collections::BTreeMap;
@@ -315,22 +316,6 @@ tests = [["x", "y"]]
             cands.sort_by_key(|m| (m.start, m.end, m.entry));
             cands.dedup();
             proptest::prop_assert_eq!(select(cands.clone()), select_reference(cands));
-        }
-    }
-
-    /// The dictionary detector with the pass before hidden: every pass scans the whole text.
-    struct Whole<'a>(&'a DictionaryDetector);
-
-    impl Detector for Whole<'_> {
-        fn name(&self) -> &'static str {
-            "whole"
-        }
-        fn detect(&self, doc: &Document, cx: &Context, sink: &mut Sink) {
-            let cx = Context {
-                previous: None,
-                ..*cx
-            };
-            self.0.detect(doc, &cx, sink)
         }
     }
 

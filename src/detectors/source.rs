@@ -302,24 +302,9 @@ impl Detector for SourceAlignment {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detector::Whole;
     use crate::dictionary::DictionarySet;
     use crate::resolver::Resolver;
-
-    /// A detector with the pass before hidden: every pass works from scratch.
-    struct Whole<'a>(&'a dyn Detector);
-
-    impl Detector for Whole<'_> {
-        fn name(&self) -> &'static str {
-            "whole"
-        }
-        fn detect(&self, doc: &Document, cx: &Context, sink: &mut Sink) {
-            let cx = Context {
-                previous: None,
-                ..*cx
-            };
-            self.0.detect(doc, &cx, sink)
-        }
-    }
 
     #[test]
     fn later_passes_reusing_the_pass_before_change_nothing() {
