@@ -268,6 +268,8 @@ pub struct Unkeyable(pub usize);
 #[derive(Debug, Clone, Default)]
 pub struct PhraseIndex {
     patterns: Vec<Box<str>>,
+    /// The longest pattern, in bytes.
+    max_len: usize,
     filter: Filter,
     single: Table,
     pair: Table,
@@ -304,6 +306,7 @@ impl PhraseIndex {
         let pair = Table::build(pair, &mut cands);
         Ok(PhraseIndex {
             patterns: patterns.iter().map(|p| p.as_ref().into()).collect(),
+            max_len: patterns.iter().map(|p| p.as_ref().len()).max().unwrap_or(0),
             filter,
             single,
             pair,
@@ -353,7 +356,7 @@ impl PhraseIndex {
 
     /// The longest pattern, in bytes (a match is exactly as long as its pattern).
     pub fn max_len(&self) -> usize {
-        self.patterns.iter().map(|p| p.len()).max().unwrap_or(0)
+        self.max_len
     }
 
     /// Every match as `(start, end, pattern)`.
