@@ -79,6 +79,27 @@ fn pipeline(c: &mut Criterion) {
             assert_eq!(n, total);
         })
     });
+    // The same with statistical spin repair (S001, opt-in), to show what that stage costs.
+    let stats = Engine::builder().statistics(true).build().unwrap();
+    let plain_total: usize = docs
+        .iter()
+        .map(|d| engine.clean_text(d, None).findings.len())
+        .sum();
+    let with_total: usize = docs
+        .iter()
+        .map(|d| stats.clean_text(d, None).findings.len())
+        .sum();
+    // Seed 004 is evidently spun, so S001 reports there.
+    assert!(with_total > plain_total, "{with_total} vs {plain_total}");
+    g.bench_function("clean_text_with_statistics", |b| {
+        b.iter(|| {
+            let n: usize = docs
+                .iter()
+                .map(|d| stats.clean_text(black_box(d), None).findings.len())
+                .sum();
+            assert_eq!(n, with_total);
+        })
+    });
     g.finish();
 }
 

@@ -56,6 +56,11 @@ struct EngineArgs {
     /// Do not load the dictionaries built into the binary.
     #[arg(long)]
     no_default_dicts: bool,
+    /// Also run statistical spin repair (rule S001): in documents the dictionaries find
+    /// evidently spun, suggest originals for words that read as wrong-sense synonyms
+    /// (reverse thesaurus and trigram language model; mostly review-level suggestions).
+    #[arg(long)]
+    statistics: bool,
     /// Canonical sources that inputs may retell (files or folders; repeatable). Each input
     /// is matched to the references it derives from and aligned with them.
     #[arg(long = "reference", short = 'r', value_name = "PATH")]
@@ -153,7 +158,8 @@ fn level(a: ApplyLevel) -> Applicability {
 fn build_engine(args: &EngineArgs, apply: ApplyLevel) -> Result<Engine, String> {
     let mut b = Engine::builder()
         .apply(level(apply))
-        .default_dicts(!args.no_default_dicts);
+        .default_dicts(!args.no_default_dicts)
+        .statistics(args.statistics);
     for d in &args.dicts {
         b = b.dict(d);
     }

@@ -4,12 +4,14 @@ pub mod dictionary;
 pub mod encoding;
 pub mod junk;
 pub mod source;
+pub mod stats;
 pub mod typography;
 
 pub use dictionary::DictionaryDetector;
 pub use encoding::EncodingDamage;
 pub use junk::Junk;
 pub use source::SourceAlignment;
+pub use stats::Statistics;
 pub use typography::Typography;
 
 use crate::finding::Rule;
@@ -29,6 +31,7 @@ pub fn all_rules() -> Vec<&'static Rule> {
         &dictionary::TORTURED,
         &dictionary::MISTRANSLATION,
         &dictionary::NAME_VARIANT,
+        &stats::UNLISTED_SPIN,
         &junk::JUNK_LINE,
         &junk::BREADCRUMB,
         &junk::UNRELATED_TAIL,

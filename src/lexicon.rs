@@ -1,0 +1,478 @@
+//! The lexicon behind statistical spin repair (rule S001): a backoff trigram language model
+//! (`dictionaries/lexicon/lm-words.txt`, `lm.bin`, derived from the CMU Sphinx
+//! generic US English model; licence in `LM-LICENSE.txt`) and the reverse Moby thesaurus
+//! (`thesaurus.txt`). Provenance and rebuilding: `dictionaries/lexicon/README.md`.
+//!
+//! Both are embedded in the binary and parsed once, on first use; the n-gram tables are
+//! read in place (no copy, no parse).
+
+use std::sync::OnceLock;
+
+use crate::FastMap as HashMap;
+
+const WORDS: &str = include_str!("../dictionaries/lexicon/lm-words.txt");
+const MODEL: &[u8] = include_bytes!("../dictionaries/lexicon/lm.bin");
+const THESAURUS: &str = include_str!("../dictionaries/lexicon/thesaurus.txt");
+
+const MAGIC: &[u8; 6] = b"UGLM\x02\n";
+/// The quantisation step of stored n-gram log10 probabilities.
+const STEP: f32 = 0.05;
+/// The quantisation step of stored pair backoff weights.
+const BO_STEP: f32 = 0.02;
+const HEADER: usize = 18;
+
+/// A word's id: its line in `lm-words.txt`.
+pub type WordId = u32;
+
+/// Why a lexicon could not be read (only for data that is not the built-in one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexiconError(pub String);
+
+impl std::fmt::Display for LexiconError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A blocked Bloom filter over u64 keys: each key sets four bits in one 64-byte block, so a
+/// look-up costs one cache line. The model's tables are too large for the cache, and most of
+/// the scorer's look-ups ask for pairs the model lacks: the filter answers those without
+/// touching the tables (a "maybe" is confirmed in them, so answers stay exact).
+#[derive(Debug)]
+struct Bloom {
+    blocks: Vec<[u64; 8]>,
+    mask: u64,
+}
+
+fn mix(mut x: u64) -> u64 {
+    // splitmix64's finaliser.
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+impl Bloom {
+    /// Room for `n` keys at 16 bits each.
+    fn with_capacity(n: usize) -> Self {
+        let blocks = (n * 16 / 512).max(1).next_power_of_two();
+        Bloom {
+            blocks: vec![[0u64; 8]; blocks],
+            mask: blocks as u64 - 1,
+        }
+    }
+
+    fn bits(key: u64) -> (usize, u64) {
+        let h = mix(key);
+        ((h & 0xffff_ffff) as usize, h >> 28)
+    }
+
+    fn insert(&mut self, key: u64) {
+        let (b, mut h) = Self::bits(key);
+        let block = &mut self.blocks[b & self.mask as usize];
+        for _ in 0..4 {
+            let bit = (h & 511) as usize;
+            block[bit / 64] |= 1 << (bit % 64);
+            h >>= 9;
+        }
+    }
+
+    fn may_contain(&self, key: u64) -> bool {
+        let (b, mut h) = Self::bits(key);
+        let block = &self.blocks[b & self.mask as usize];
+        for _ in 0..4 {
+            let bit = (h & 511) as usize;
+            if block[bit / 64] & (1 << (bit % 64)) == 0 {
+                return false;
+            }
+            h >>= 9;
+        }
+        true
+    }
+}
+
+/// The bigram language model and the reverse thesaurus.
+#[derive(Debug)]
+pub struct Lexicon {
+    ids: HashMap<&'static str, WordId>,
+    words: Vec<&'static str>,
+    logp: Vec<f32>,
+    backoff: Vec<f32>,
+    offsets: &'static [u8],
+    /// Per pair `(id(b) << 8) | q`, rows by first word, sorted by `b`.
+    pairs: &'static [u8],
+    /// Per pair, its backoff weight (i8 steps of [`BO_STEP`]).
+    pair_backoff: &'static [u8],
+    /// Per triple, `key << 8 | q` (u64), sorted.
+    triples: &'static [u8],
+    /// Per first word, where its triples start in `triples` (built on load).
+    triple_rows: Vec<u32>,
+    pair_bloom: Bloom,
+    triple_bloom: Bloom,
+    /// Observed word → candidate originals (thesaurus headwords listing it), in the
+    /// thesaurus' own order (most frequent first).
+    candidates: HashMap<WordId, Box<[WordId]>>,
+    /// Per word, how many observed words list it as a candidate: how many synonyms a
+    /// spinner could have chosen for it.
+    fanout: Vec<u32>,
+}
+
+fn u32_at(b: &[u8], i: usize) -> u32 {
+    u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]])
+}
+
+fn u64_at(b: &[u8], i: usize) -> u64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&b[i..i + 8]);
+    u64::from_le_bytes(a)
+}
+
+fn triple_key(a: WordId, b: WordId, c: WordId) -> u64 {
+    (u64::from(a) << 34) | (u64::from(b) << 17) | u64::from(c)
+}
+
+impl Lexicon {
+    /// The built-in lexicon, parsed on the first call.
+    pub fn get() -> &'static Lexicon {
+        static L: OnceLock<Lexicon> = OnceLock::new();
+        L.get_or_init(|| {
+            Lexicon::parse(WORDS, MODEL, THESAURUS).expect("the built-in lexicon is valid")
+        })
+    }
+
+    /// Reads the three files. The built-in data is checked by a test; other data gets a
+    /// message naming what is wrong.
+    pub fn parse(
+        words: &'static str,
+        model: &'static [u8],
+        thesaurus: &'static str,
+    ) -> Result<Self, LexiconError> {
+        let err = |m: String| Err(LexiconError(m));
+        let mut ids = HashMap::default();
+        let mut list = Vec::new();
+        let mut logp = Vec::new();
+        let mut backoff = Vec::new();
+        for (n, line) in words.lines().enumerate() {
+            let mut f = line.split('\t');
+            let (Some(w), Some(p), Some(b), None) = (f.next(), f.next(), f.next(), f.next()) else {
+                return err(format!(
+                    "lm-words.txt line {}: expected word, log10 P, backoff",
+                    n + 1
+                ));
+            };
+            let (Ok(p), Ok(b)) = (p.parse::<f32>(), b.parse::<f32>()) else {
+                return err(format!("lm-words.txt line {}: numbers do not parse", n + 1));
+            };
+            ids.insert(w, list.len() as WordId);
+            list.push(w);
+            logp.push(p);
+            backoff.push(b);
+        }
+        if model.len() < HEADER || &model[..6] != MAGIC {
+            return err("lm.bin: not an ungarble language model (bad magic)".into());
+        }
+        let nw = u32_at(model, 6) as usize;
+        let nb = u32_at(model, 10) as usize;
+        let nt = u32_at(model, 14) as usize;
+        let off_end = HEADER + 4 * (nw + 1);
+        let pairs_end = off_end + 4 * nb;
+        let bo_end = pairs_end + nb;
+        if nw != list.len() || model.len() != bo_end + 8 * nt {
+            return err(format!(
+                "lm.bin: sized for {nw} words, {nb} pairs and {nt} triples, but lm-words.txt has {} words and the file {} bytes",
+                list.len(),
+                model.len()
+            ));
+        }
+        let offsets = &model[HEADER..off_end];
+        let mut prev = 0;
+        for i in 0..=nw {
+            let o = u32_at(offsets, 4 * i) as usize;
+            if o < prev || o > nb {
+                return err(format!("lm.bin: pair rows out of order at word {i}"));
+            }
+            prev = o;
+        }
+        let mut candidates = HashMap::default();
+        let mut fanout = vec![0u32; list.len()];
+        for line in thesaurus.lines() {
+            let Some((w, cands)) = line.split_once('\t') else {
+                continue;
+            };
+            let Some(&w) = ids.get(w) else {
+                continue;
+            };
+            let c: Box<[WordId]> = cands
+                .split('|')
+                .filter(|c| !c.contains(' '))
+                .filter_map(|c| ids.get(c).copied())
+                .collect();
+            for &c in c.iter() {
+                fanout[c as usize] += 1;
+            }
+            if !c.is_empty() {
+                candidates.insert(w, c);
+            }
+        }
+        let pairs = &model[off_end..pairs_end];
+        let triples = &model[bo_end..];
+        let mut pair_bloom = Bloom::with_capacity(nb);
+        let mut triple_bloom = Bloom::with_capacity(nt);
+        for a in 0..nw {
+            let s = u32_at(offsets, 4 * a) as usize;
+            let e = u32_at(offsets, 4 * (a + 1)) as usize;
+            for k in s..e {
+                let b = u32_at(pairs, 4 * k) >> 8;
+                pair_bloom.insert(((a as u64) << 17) | u64::from(b));
+            }
+        }
+        let mut triple_rows = vec![0u32; nw + 1];
+        let mut last = 0u64;
+        for k in 0..nt {
+            let key = u64_at(triples, 8 * k) >> 8;
+            if k > 0 && key <= last {
+                return err(format!("lm.bin: triples out of order at {k}"));
+            }
+            last = key;
+            let a = (key >> 34) as usize;
+            if a >= nw || ((key >> 17) & 0x1ffff) as usize >= nw || (key & 0x1ffff) as usize >= nw {
+                return err(format!("lm.bin: triple {k} names a word beyond the list"));
+            }
+            triple_rows[a + 1] = k as u32 + 1;
+            triple_bloom.insert(key);
+        }
+        // Words without triples start where the word before ends.
+        for a in 1..=nw {
+            triple_rows[a] = triple_rows[a].max(triple_rows[a - 1]);
+        }
+        Ok(Lexicon {
+            triple_rows,
+            pair_bloom,
+            triple_bloom,
+            ids,
+            words: list,
+            logp,
+            backoff,
+            offsets,
+            pairs,
+            pair_backoff: &model[pairs_end..bo_end],
+            triples,
+            candidates,
+            fanout,
+        })
+    }
+
+    pub fn id(&self, word: &str) -> Option<WordId> {
+        self.ids.get(word).copied()
+    }
+
+    pub fn word(&self, id: WordId) -> &'static str {
+        self.words[id as usize]
+    }
+
+    /// log10 P(word) (unigram).
+    pub fn unigram(&self, id: WordId) -> f32 {
+        self.logp[id as usize]
+    }
+
+    /// The index of the pair `a b` in the pair table, if the model lists it.
+    fn pair_index(&self, a: WordId, b: WordId) -> Option<usize> {
+        if !self
+            .pair_bloom
+            .may_contain((u64::from(a) << 17) | u64::from(b))
+        {
+            return None;
+        }
+        let s = u32_at(self.offsets, 4 * a as usize) as usize;
+        let e = u32_at(self.offsets, 4 * (a as usize + 1)) as usize;
+        let (mut lo, mut hi) = (s, e);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match (u32_at(self.pairs, 4 * mid) >> 8).cmp(&b) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// The stored log10 P(b | a), if the model lists the pair.
+    pub fn bigram(&self, a: WordId, b: WordId) -> Option<f32> {
+        self.pair_index(a, b)
+            .map(|i| -((u32_at(self.pairs, 4 * i) & 0xff) as f32) * STEP)
+    }
+
+    /// The stored log10 P(c | a b), if the model lists the triple.
+    pub fn trigram(&self, a: WordId, b: WordId, c: WordId) -> Option<f32> {
+        let key = triple_key(a, b, c);
+        if !self.triple_bloom.may_contain(key) {
+            return None;
+        }
+        let (mut lo, mut hi) = (
+            self.triple_rows[a as usize] as usize,
+            self.triple_rows[a as usize + 1] as usize,
+        );
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let v = u64_at(self.triples, 8 * mid);
+            match (v >> 8).cmp(&key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(-((v & 0xff) as f32) * STEP),
+            }
+        }
+        None
+    }
+
+    /// log10 P(b | a) under the backoff model: the listed pair, or a's backoff weight times
+    /// P(b).
+    pub fn logp(&self, a: WordId, b: WordId) -> f32 {
+        self.bigram(a, b)
+            .unwrap_or_else(|| self.backoff[a as usize] + self.logp[b as usize])
+    }
+
+    /// log10 P(c | a b) under the backoff model: the listed triple, or the pair's backoff
+    /// weight times P(c | b).
+    pub fn logp3(&self, a: WordId, b: WordId, c: WordId) -> f32 {
+        if let Some(p) = self.trigram(a, b, c) {
+            return p;
+        }
+        let bo = self
+            .pair_index(a, b)
+            .map_or(0.0, |i| f32::from(self.pair_backoff[i] as i8) * BO_STEP);
+        bo + self.logp(b, c)
+    }
+
+    /// Words a spinner may have replaced by `id` (thesaurus headwords listing it).
+    pub fn candidates(&self, id: WordId) -> &[WordId] {
+        self.candidates.get(&id).map_or(&[], |c| c)
+    }
+
+    /// How many words list `id` as a candidate original (its synonym count), at least 1.
+    pub fn fanout(&self, id: WordId) -> u32 {
+        self.fanout[id as usize].max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(w: &str) -> WordId {
+        Lexicon::get()
+            .id(w)
+            .unwrap_or_else(|| panic!("{w} missing"))
+    }
+
+    #[test]
+    fn the_built_in_model_reads_and_prefers_usual_company() {
+        let l = Lexicon::get();
+        assert_eq!(l.words.len(), 72547);
+        assert!(l.bigram(id("news"), id("conference")).is_some());
+        // Triples: the usual company beats the unusual, and unlisted ones back off.
+        assert!(l.trigram(id("a"), id("news"), id("conference")).is_some());
+        assert!(
+            l.logp3(id("a"), id("news"), id("conference"))
+                > l.logp3(id("a"), id("news"), id("meeting")) + 1.0
+        );
+        assert!(l.trigram(id("grownup"), id("film"), id("star")).is_none());
+        let bo = l
+            .pair_index(id("grownup"), id("film"))
+            .map_or(0.0, |i| f32::from(l.pair_backoff[i] as i8) * BO_STEP);
+        assert!(
+            (l.logp3(id("grownup"), id("film"), id("star"))
+                - (bo + l.logp(id("film"), id("star"))))
+            .abs()
+                < 1e-6
+        );
+        assert!(l.bigram(id("news"), id("meeting")).is_none());
+        // Stored pairs come back within one quantisation step of the model's value.
+        let p = l.bigram(id("news"), id("conference")).unwrap();
+        assert!((p - -1.9534).abs() <= STEP / 2.0 + 1e-4, "{p}");
+        assert!(l.logp(id("news"), id("conference")) > l.logp(id("news"), id("meeting")) + 1.0);
+        assert!(l.logp(id("military"), id("aid")) > l.logp(id("navy"), id("help")));
+        // Unseen pairs back off to the unigram.
+        let b = l.logp(id("grownup"), id("film"));
+        assert!((b - (l.backoff[id("grownup") as usize] + l.unigram(id("film")))).abs() < 1e-6);
+    }
+
+    #[test]
+    fn every_row_is_sorted_so_binary_search_finds_each_pair_and_triple() {
+        let l = Lexicon::get();
+        let n = l.words.len();
+        for a in 0..n {
+            let s = u32_at(l.offsets, 4 * a) as usize;
+            let e = u32_at(l.offsets, 4 * (a + 1)) as usize;
+            for k in s..e {
+                let v = u32_at(l.pairs, 4 * k);
+                if k > s {
+                    assert!(
+                        v >> 8 > u32_at(l.pairs, 4 * (k - 1)) >> 8,
+                        "row {a} unsorted"
+                    );
+                }
+                assert_eq!(l.pair_index(a as WordId, v >> 8), Some(k));
+            }
+        }
+        let n = l.triples.len() / 8;
+        for k in (0..n).step_by(97) {
+            let v = u64_at(l.triples, 8 * k) >> 8;
+            if k > 0 {
+                assert!(
+                    v > u64_at(l.triples, 8 * (k - 1)) >> 8,
+                    "triples unsorted at {k}"
+                );
+            }
+            let (a, b, c) = (
+                (v >> 34) as WordId,
+                ((v >> 17) & 0x1ffff) as WordId,
+                (v & 0x1ffff) as WordId,
+            );
+            assert_eq!(
+                l.trigram(a, b, c),
+                Some(-((u64_at(l.triples, 8 * k) & 0xff) as f32) * STEP)
+            );
+        }
+        for (a, b) in [("news", "meeting"), ("grownup", "film"), ("yearly", "retreat")] {
+            assert_eq!(l.pair_index(id(a), id(b)), None);
+        }
+    }
+
+    #[test]
+    fn the_bloom_filter_never_forgets_a_key_and_rarely_imagines_one() {
+        let mut b = Bloom::with_capacity(10_000);
+        for k in 0..10_000u64 {
+            b.insert(k * 7919);
+        }
+        assert!((0..10_000u64).all(|k| b.may_contain(k * 7919)));
+        let false_hits = (0..100_000u64)
+            .filter(|k| b.may_contain(1_000_000_007 + k * 13))
+            .count();
+        assert!(
+            false_hits < 1_000,
+            "{false_hits} false positives in 100,000"
+        );
+    }
+
+    #[test]
+    fn the_thesaurus_links_spun_words_to_their_originals() {
+        let l = Lexicon::get();
+        for (spun, original) in [("navy", "military"), ("help", "aid"), ("yearly", "annual")] {
+            assert!(
+                l.candidates(id(spun)).contains(&id(original)),
+                "{spun} → {original}"
+            );
+        }
+        assert!(l.fanout(id("make")) > l.fanout(id("annual")));
+    }
+
+    #[test]
+    fn bad_data_gets_a_message_not_a_panic() {
+        let e = Lexicon::parse("a\t-1\t0\n", b"nope", "").unwrap_err();
+        assert!(e.0.contains("bad magic"), "{e}");
+        let e = Lexicon::parse("a\tx\t0\n", MODEL, "").unwrap_err();
+        assert!(e.0.contains("line 1"), "{e}");
+        let e = Lexicon::parse("a\t-1\t0\n", MODEL, "").unwrap_err();
+        assert!(e.0.contains("sized for"), "{e}");
+    }
+}
