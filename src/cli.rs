@@ -61,6 +61,11 @@ struct EngineArgs {
     /// (reverse thesaurus and trigram language model; mostly review-level suggestions).
     #[arg(long)]
     statistics: bool,
+    /// With --statistics: also report the suspect words it kept, as flags with their
+    /// evidence (candidates, scores, gain), and mark documents it did not weigh because they
+    /// are not evidently spun (metric `statistics_weighed`: 0).
+    #[arg(long, requires = "statistics")]
+    explain: bool,
     /// Canonical sources that inputs may retell (files or folders; repeatable). Each input
     /// is matched to the references it derives from and aligned with them.
     #[arg(long = "reference", short = 'r', value_name = "PATH")]
@@ -159,7 +164,8 @@ fn build_engine(args: &EngineArgs, apply: ApplyLevel) -> Result<Engine, String> 
     let mut b = Engine::builder()
         .apply(level(apply))
         .default_dicts(!args.no_default_dicts)
-        .statistics(args.statistics);
+        .statistics(args.statistics)
+        .explain(args.explain);
     for d in &args.dicts {
         b = b.dict(d);
     }

@@ -433,7 +433,11 @@ mod tests {
                 Some(-((u64_at(l.triples, 8 * k) & 0xff) as f32) * STEP)
             );
         }
-        for (a, b) in [("news", "meeting"), ("grownup", "film"), ("yearly", "retreat")] {
+        for (a, b) in [
+            ("news", "meeting"),
+            ("grownup", "film"),
+            ("yearly", "retreat"),
+        ] {
             assert_eq!(l.pair_index(id(a), id(b)), None);
         }
     }

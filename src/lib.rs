@@ -81,6 +81,7 @@ pub struct EngineBuilder {
     apply: Applicability,
     default_dicts: bool,
     statistics: bool,
+    explain: bool,
     extra_dicts: Vec<PathBuf>,
     references: Vec<PathBuf>,
     max_passes: usize,
@@ -92,6 +93,7 @@ impl Default for EngineBuilder {
             apply: Applicability::Safe,
             default_dicts: true,
             statistics: false,
+            explain: false,
             extra_dicts: Vec::new(),
             references: Vec::new(),
             max_passes: 4,
@@ -116,6 +118,13 @@ impl EngineBuilder {
     /// a spun document; see the README).
     pub fn statistics(mut self, yes: bool) -> Self {
         self.statistics = yes;
+        self
+    }
+    /// Whether statistical spin repair also explains the words it kept (flags, never
+    /// applied) and the documents it skipped (a metric). Implies nothing unless
+    /// [`EngineBuilder::statistics`] is on.
+    pub fn explain(mut self, yes: bool) -> Self {
+        self.explain = yes;
         self
     }
     /// Adds a user dictionary file.
@@ -157,7 +166,12 @@ impl EngineBuilder {
         ];
         if self.statistics {
             // After the dictionaries, whose verdict and findings it reads.
-            detectors.insert(4, Box::new(detectors::Statistics));
+            detectors.insert(
+                4,
+                Box::new(detectors::Statistics {
+                    explain: self.explain,
+                }),
+            );
         }
         let references = if self.references.is_empty() {
             None

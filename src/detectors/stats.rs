@@ -60,9 +60,27 @@ const CANDIDATES: usize = 20;
 /// How many candidates, best by their bigram context, are scored under the trigram model.
 const SHORTLIST: usize = 6;
 
+/// How far below [`REVIEW_GAIN`] a word's best candidate may fall and still be explained
+/// (with `explain`): closer calls are the ones a user tuning thresholds wants to see.
+pub const EXPLAIN_GAIN: f32 = 0.0;
+
 /// The statistics detector (uses the built-in lexicon, parsed on first use).
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Statistics;
+pub struct Statistics {
+    /// Also report, as flags that are never applied, the suspect words the model kept
+    /// (best candidate's gain from [`EXPLAIN_GAIN`] up to [`REVIEW_GAIN`]), with the same
+    /// evidence as a suggestion, and record why a document was skipped.
+    pub explain: bool,
+}
+
+/// Where a verdict falls.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Level {
+    /// Kept: shown only when explaining.
+    Kept,
+    Review,
+    Safe,
+}
 
 /// One side of a word's context: up to two neighbours, nearest first. A sentence boundary
 /// counts as a word (`<s>`, `</s>`) and ends the side; punctuation or a word the model lacks
@@ -204,12 +222,16 @@ impl Detector for Statistics {
             .copied()
             .unwrap_or(0.0)
             > 0.0;
-        if !evident {
-            return;
-        }
         // One pass: later passes see the dictionaries' repairs, whose words this detector
         // leaves alone anyway, and would only say the same again.
         if cx.pass > 0 {
+            return;
+        }
+        if !evident {
+            if self.explain {
+                // The report's metrics say why nothing was weighed.
+                sink.metric("statistics_weighed", 0.0);
+            }
             return;
         }
         let text = doc.text();
@@ -293,7 +315,9 @@ impl Detector for Statistics {
                 )
             });
             if let Some(v) = verdict {
-                found.push(finding(lex, t, v));
+                if v.level != Level::Kept || self.explain {
+                    found.push(finding(lex, t, v));
+                }
             }
         }
         for f in found {
@@ -309,7 +333,7 @@ struct Verdict {
     ranked: Vec<Scored>,
     gain: f32,
     margin: f32,
-    safe: bool,
+    level: Level,
 }
 
 /// Scores the written word and its candidates. A candidate must be listed with a
@@ -356,21 +380,27 @@ fn judge(
     ranked.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.id.cmp(&b.id)));
     let best = ranked[0];
     let gain = best.total - written.total;
-    if gain < REVIEW_GAIN {
+    if gain < EXPLAIN_GAIN {
         return None;
     }
     let margin = ranked
         .get(1)
         .map_or(f32::INFINITY, |r| best.total - r.total);
     let listed = best.left_listed && best.right_listed;
-    let safe = gain >= SAFE_GAIN && margin >= CLEAR_MARGIN && listed;
+    let level = if gain < REVIEW_GAIN {
+        Level::Kept
+    } else if gain >= SAFE_GAIN && margin >= CLEAR_MARGIN && listed {
+        Level::Safe
+    } else {
+        Level::Review
+    };
     ranked.truncate(SHOWN);
     Some(Verdict {
         written,
         ranked,
         gain,
         margin,
-        safe,
+        level,
     })
 }
 
@@ -380,7 +410,7 @@ fn finding(lex: &Lexicon, t: &Token, v: &Verdict) -> Finding {
         ref ranked,
         gain,
         margin,
-        safe,
+        level,
     } = *v;
     let best = ranked[0];
     let repl = lex.word(best.id);
@@ -402,51 +432,55 @@ fn finding(lex: &Lexicon, t: &Token, v: &Verdict) -> Finding {
         .collect::<Vec<_>>()
         .join("; ");
     let span = Span::new(t.start, t.end());
-    let gate = if safe {
-        format!("gain {gain:.2} ≥ {SAFE_GAIN}, lead {margin:.2} ≥ {CLEAR_MARGIN}, both pairs listed: safe")
-    } else {
-        format!(
+    let gate = match level {
+        Level::Safe => format!(
+            "gain {gain:.2} ≥ {SAFE_GAIN}, lead {margin:.2} ≥ {CLEAR_MARGIN}, both pairs listed: safe"
+        ),
+        Level::Review => format!(
             "suggestion: a safe fix needs gain ≥ {SAFE_GAIN}, a lead ≥ {CLEAR_MARGIN} and both of the candidate's pairs listed"
-        )
+        ),
+        Level::Kept => format!("kept: a suggestion needs gain ≥ {REVIEW_GAIN}"),
     };
-    Finding::new(
-        &UNLISTED_SPIN,
-        span,
+    let message = if level == Level::Kept {
+        format!(
+            "\"{}\" kept: its best candidate \"{repl}\" is not likely enough in this context (explained because of --explain)",
+            t.text
+        )
+    } else {
         format!(
             "\"{}\" reads as a spun synonym here; \"{repl}\" is far more likely in this context",
             t.text
-        ),
-    )
-    .with_confidence(if safe { 0.9 } else { 0.7 })
-    .with_evidence(
-        Evidence::with_capacity(5)
-            .with("observed", reading(&written))
-            .with("candidates", cands)
-            .with(
-                "gain",
-                format!("{gain:.2} (log10; suggestion from {REVIEW_GAIN})"),
-            )
-            .with(
-                "spin rate",
-                format!("{SPIN_RATE} (the document is evidently spun)"),
-            )
-            .with("gate", gate),
-    )
-    .with_candidates(
-        ranked
-            .iter()
-            .take(SHOWN)
-            .map(|s| lex.word(s.id).to_string())
-            .collect(),
-    )
-    .with_fix(
-        vec![Edit::new(span, repl.to_string())],
-        if safe {
-            Applicability::Safe
-        } else {
-            Applicability::Review
-        },
-    )
+        )
+    };
+    let (confidence, declared) = match level {
+        Level::Safe => (0.9, Applicability::Safe),
+        Level::Review => (0.7, Applicability::Review),
+        Level::Kept => (0.3, Applicability::Flag),
+    };
+    Finding::new(&UNLISTED_SPIN, span, message)
+        .with_confidence(confidence)
+        .with_evidence(
+            Evidence::with_capacity(5)
+                .with("observed", reading(&written))
+                .with("candidates", cands)
+                .with(
+                    "gain",
+                    format!("{gain:.2} (log10; suggestion from {REVIEW_GAIN})"),
+                )
+                .with(
+                    "spin rate",
+                    format!("{SPIN_RATE} (the document is evidently spun)"),
+                )
+                .with("gate", gate),
+        )
+        .with_candidates(
+            ranked
+                .iter()
+                .take(SHOWN)
+                .map(|s| lex.word(s.id).to_string())
+                .collect(),
+        )
+        .with_fix(vec![Edit::new(span, repl.to_string())], declared)
 }
 
 #[cfg(test)]
@@ -556,6 +590,60 @@ mod tests {
                 "{variant}: {found:?}"
             );
         }
+    }
+
+    #[test]
+    fn explaining_adds_flags_for_kept_words_and_changes_no_text() {
+        let text = seed("004");
+        let plain = engine(true).clean_text(&text, None);
+        let e = Engine::builder()
+            .statistics(true)
+            .explain(true)
+            .build()
+            .unwrap();
+        let explained = e.clean_text(&text, None);
+        assert_eq!(plain.cleaned, explained.cleaned);
+        let kept: Vec<_> = explained
+            .findings
+            .iter()
+            .filter(|r| r.finding.rule == "S001" && r.finding.applicability == Applicability::Flag)
+            .collect();
+        assert!(kept.len() > 20, "{}", kept.len());
+        for r in &kept {
+            let gate = &r
+                .finding
+                .evidence
+                .0
+                .iter()
+                .find(|(l, _)| *l == "gate")
+                .unwrap()
+                .1;
+            assert!(
+                gate.starts_with("kept: a suggestion needs gain"),
+                "{}",
+                &**gate
+            );
+            assert!(
+                r.finding.message.contains(" kept: "),
+                "{}",
+                r.finding.message
+            );
+        }
+        // The suggestions are the same with and without explaining.
+        let not_kept = |o: &crate::resolver::Outcome| {
+            o.findings
+                .iter()
+                .filter(|r| {
+                    r.finding.rule == "S001" && r.finding.applicability != Applicability::Flag
+                })
+                .map(|r| (r.text.clone(), r.finding.suggestion().map(str::to_string)))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(not_kept(&plain), not_kept(&explained));
+        // A document that is not evidently spun says that it was not weighed.
+        let clean = e.clean_text(&seed("001"), None);
+        assert_eq!(clean.metrics.get("statistics_weighed"), Some(&0.0));
+        assert!(!plain.metrics.contains_key("statistics_weighed"));
     }
 
     #[test]
