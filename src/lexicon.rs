@@ -14,12 +14,12 @@ const WORDS: &str = include_str!("../dictionaries/lexicon/lm-words.txt");
 const MODEL: &[u8] = include_bytes!("../dictionaries/lexicon/lm.bin");
 const THESAURUS: &str = include_str!("../dictionaries/lexicon/thesaurus.txt");
 
-const MAGIC: &[u8; 6] = b"UGLM\x02\n";
+const MAGIC: &[u8; 6] = b"UGLM\x03\n";
 /// The quantisation step of stored n-gram log10 probabilities.
 const STEP: f32 = 0.05;
 /// The quantisation step of stored pair backoff weights.
 const BO_STEP: f32 = 0.02;
-const HEADER: usize = 18;
+const HEADER: usize = 26;
 
 /// A word's id: its line in `lm-words.txt`.
 pub type WordId = u32;
@@ -34,13 +34,15 @@ impl std::fmt::Display for LexiconError {
     }
 }
 
-/// A blocked Bloom filter over u64 keys: each key sets four bits in one 64-byte block, so a
-/// look-up costs one cache line. The model's tables are too large for the cache, and most of
-/// the scorer's look-ups ask for pairs the model lacks: the filter answers those without
-/// touching the tables (a "maybe" is confirmed in them, so answers stay exact).
-#[derive(Debug)]
-struct Bloom {
-    blocks: Vec<[u64; 8]>,
+/// A blocked Bloom filter over u64 keys, read in place from `lm.bin` (built by
+/// `build_lm.py`): each key sets four bits in one 64-byte block, so a look-up costs one
+/// cache line. The model's tables are too large for the cache, and most of the scorer's
+/// look-ups ask for pairs the model lacks: the filter answers those without touching the
+/// tables (a "maybe" is confirmed in them, so answers stay exact).
+#[derive(Debug, Clone, Copy)]
+struct Bloom<'a> {
+    /// Blocks of eight little-endian u64 words; their count is a power of two.
+    bytes: &'a [u8],
     mask: u64,
 }
 
@@ -51,43 +53,50 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-impl Bloom {
-    /// Room for `n` keys at 16 bits each.
-    fn with_capacity(n: usize) -> Self {
-        let blocks = (n * 16 / 512).max(1).next_power_of_two();
-        Bloom {
-            blocks: vec![[0u64; 8]; blocks],
+/// A key's block (before masking) and the hash bits that pick its four bits.
+fn bloom_bits(key: u64) -> (u64, u64) {
+    let h = mix(key);
+    (h & 0xffff_ffff, h >> 28)
+}
+
+impl<'a> Bloom<'a> {
+    /// A view of `blocks` blocks (a power of two) at the start of `bytes`.
+    fn new(bytes: &'a [u8], blocks: usize) -> Option<Self> {
+        (blocks.is_power_of_two() && bytes.len() == 64 * blocks).then_some(Bloom {
+            bytes,
             mask: blocks as u64 - 1,
-        }
-    }
-
-    fn bits(key: u64) -> (usize, u64) {
-        let h = mix(key);
-        ((h & 0xffff_ffff) as usize, h >> 28)
-    }
-
-    fn insert(&mut self, key: u64) {
-        let (b, mut h) = Self::bits(key);
-        let block = &mut self.blocks[b & self.mask as usize];
-        for _ in 0..4 {
-            let bit = (h & 511) as usize;
-            block[bit / 64] |= 1 << (bit % 64);
-            h >>= 9;
-        }
+        })
     }
 
     fn may_contain(&self, key: u64) -> bool {
-        let (b, mut h) = Self::bits(key);
-        let block = &self.blocks[b & self.mask as usize];
+        let (b, mut h) = bloom_bits(key);
+        let base = 64 * (b & self.mask) as usize;
         for _ in 0..4 {
             let bit = (h & 511) as usize;
-            if block[bit / 64] & (1 << (bit % 64)) == 0 {
+            if u64_at(self.bytes, base + 8 * (bit / 64)) & (1 << (bit % 64)) == 0 {
                 return false;
             }
             h >>= 9;
         }
         true
     }
+}
+
+/// Builds the bytes of a filter the way `build_lm.py` does (for tests).
+#[cfg(test)]
+fn build_bloom(keys: &[u64]) -> (Vec<u8>, usize) {
+    let blocks = (keys.len() * 16 / 512).max(1).next_power_of_two();
+    let mut words = vec![0u64; 8 * blocks];
+    for &key in keys {
+        let (b, mut h) = bloom_bits(key);
+        let base = 8 * (b as usize & (blocks - 1));
+        for _ in 0..4 {
+            let bit = (h & 511) as usize;
+            words[base + bit / 64] |= 1 << (bit % 64);
+            h >>= 9;
+        }
+    }
+    (words.iter().flat_map(|w| w.to_le_bytes()).collect(), blocks)
 }
 
 /// The bigram language model and the reverse thesaurus.
@@ -104,10 +113,10 @@ pub struct Lexicon {
     pair_backoff: &'static [u8],
     /// Per triple, `key << 8 | q` (u64), sorted.
     triples: &'static [u8],
-    /// Per first word, where its triples start in `triples` (built on load).
-    triple_rows: Vec<u32>,
-    pair_bloom: Bloom,
-    triple_bloom: Bloom,
+    /// Per first word, where its triples start in `triples` (u32).
+    triple_rows: &'static [u8],
+    pair_bloom: Bloom<'static>,
+    triple_bloom: Bloom<'static>,
     /// Observed word → candidate originals (thesaurus headwords listing it), in the
     /// thesaurus' own order (most frequent first).
     candidates: HashMap<WordId, Box<[WordId]>>,
@@ -173,10 +182,14 @@ impl Lexicon {
         let nw = u32_at(model, 6) as usize;
         let nb = u32_at(model, 10) as usize;
         let nt = u32_at(model, 14) as usize;
+        let (pb, tb) = (u32_at(model, 18) as usize, u32_at(model, 22) as usize);
         let off_end = HEADER + 4 * (nw + 1);
         let pairs_end = off_end + 4 * nb;
         let bo_end = pairs_end + nb;
-        if nw != list.len() || model.len() != bo_end + 8 * nt {
+        let triples_end = bo_end + 8 * nt;
+        let rows_end = triples_end + 4 * (nw + 1);
+        let pb_end = rows_end + 64 * pb;
+        if nw != list.len() || model.len() != pb_end + 64 * tb {
             return err(format!(
                 "lm.bin: sized for {nw} words, {nb} pairs and {nt} triples, but lm-words.txt has {} words and the file {} bytes",
                 list.len(),
@@ -213,37 +226,21 @@ impl Lexicon {
                 candidates.insert(w, c);
             }
         }
-        let pairs = &model[off_end..pairs_end];
-        let triples = &model[bo_end..];
-        let mut pair_bloom = Bloom::with_capacity(nb);
-        let mut triple_bloom = Bloom::with_capacity(nt);
-        for a in 0..nw {
-            let s = u32_at(offsets, 4 * a) as usize;
-            let e = u32_at(offsets, 4 * (a + 1)) as usize;
-            for k in s..e {
-                let b = u32_at(pairs, 4 * k) >> 8;
-                pair_bloom.insert(((a as u64) << 17) | u64::from(b));
+        let triple_rows = &model[triples_end..rows_end];
+        let mut prev = 0;
+        for i in 0..=nw {
+            let o = u32_at(triple_rows, 4 * i) as usize;
+            if o < prev || o > nt {
+                return err(format!("lm.bin: triple rows out of order at word {i}"));
             }
+            prev = o;
         }
-        let mut triple_rows = vec![0u32; nw + 1];
-        let mut last = 0u64;
-        for k in 0..nt {
-            let key = u64_at(triples, 8 * k) >> 8;
-            if k > 0 && key <= last {
-                return err(format!("lm.bin: triples out of order at {k}"));
-            }
-            last = key;
-            let a = (key >> 34) as usize;
-            if a >= nw || ((key >> 17) & 0x1ffff) as usize >= nw || (key & 0x1ffff) as usize >= nw {
-                return err(format!("lm.bin: triple {k} names a word beyond the list"));
-            }
-            triple_rows[a + 1] = k as u32 + 1;
-            triple_bloom.insert(key);
-        }
-        // Words without triples start where the word before ends.
-        for a in 1..=nw {
-            triple_rows[a] = triple_rows[a].max(triple_rows[a - 1]);
-        }
+        let (Some(pair_bloom), Some(triple_bloom)) = (
+            Bloom::new(&model[rows_end..pb_end], pb),
+            Bloom::new(&model[pb_end..], tb),
+        ) else {
+            return err("lm.bin: filter block counts are not powers of two".into());
+        };
         Ok(Lexicon {
             triple_rows,
             pair_bloom,
@@ -253,9 +250,9 @@ impl Lexicon {
             logp,
             backoff,
             offsets,
-            pairs,
+            pairs: &model[off_end..pairs_end],
             pair_backoff: &model[pairs_end..bo_end],
-            triples,
+            triples: &model[bo_end..triples_end],
             candidates,
             fanout,
         })
@@ -282,6 +279,16 @@ impl Lexicon {
         {
             return None;
         }
+        self.pair_in_row(a, b)
+    }
+
+    /// Whether the model lists `a b`, searched in `a`'s row without the filter: for many
+    /// look-ups with the same first word, whose row then stays in the cache.
+    pub fn listed_after(&self, a: WordId, b: WordId) -> bool {
+        self.pair_in_row(a, b).is_some()
+    }
+
+    fn pair_in_row(&self, a: WordId, b: WordId) -> Option<usize> {
         let s = u32_at(self.offsets, 4 * a as usize) as usize;
         let e = u32_at(self.offsets, 4 * (a as usize + 1)) as usize;
         let (mut lo, mut hi) = (s, e);
@@ -309,8 +316,8 @@ impl Lexicon {
             return None;
         }
         let (mut lo, mut hi) = (
-            self.triple_rows[a as usize] as usize,
-            self.triple_rows[a as usize + 1] as usize,
+            u32_at(self.triple_rows, 4 * a as usize) as usize,
+            u32_at(self.triple_rows, 4 * (a as usize + 1)) as usize,
         );
         while lo < hi {
             let mid = (lo + hi) / 2;
@@ -412,10 +419,14 @@ mod tests {
                     );
                 }
                 assert_eq!(l.pair_index(a as WordId, v >> 8), Some(k));
+                assert!(l.pair_bloom.may_contain(((a as u64) << 17) | u64::from(v >> 8)));
             }
         }
         let n = l.triples.len() / 8;
-        for k in (0..n).step_by(97) {
+        for k in 0..n {
+            assert!(l.triple_bloom.may_contain(u64_at(l.triples, 8 * k) >> 8));
+        }
+        for k in 0..n {
             let v = u64_at(l.triples, 8 * k) >> 8;
             if k > 0 {
                 assert!(
@@ -444,18 +455,21 @@ mod tests {
 
     #[test]
     fn the_bloom_filter_never_forgets_a_key_and_rarely_imagines_one() {
-        let mut b = Bloom::with_capacity(10_000);
-        for k in 0..10_000u64 {
-            b.insert(k * 7919);
-        }
-        assert!((0..10_000u64).all(|k| b.may_contain(k * 7919)));
+        let keys: Vec<u64> = (0..10_000u64).map(|k| k * 7919).collect();
+        let (bytes, blocks) = build_bloom(&keys);
+        let b = Bloom::new(&bytes, blocks).unwrap();
+        assert!(keys.iter().all(|&k| b.may_contain(k)));
         let false_hits = (0..100_000u64)
             .filter(|k| b.may_contain(1_000_000_007 + k * 13))
             .count();
-        assert!(
-            false_hits < 1_000,
-            "{false_hits} false positives in 100,000"
-        );
+        assert!(false_hits < 1_000, "{false_hits} false positives in 100,000");
+        // The built-in filters were made by build_lm.py with the same hashing: they hold
+        // every pair and triple (checked in full by the row test) and reject most others.
+        let l = Lexicon::get();
+        let absent = (0..100_000u64)
+            .filter(|k| l.pair_bloom.may_contain((1 << 40) + k))
+            .count();
+        assert!(absent < 1_000, "{absent}");
     }
 
     #[test]

@@ -19,13 +19,24 @@ Outputs (all little endian):
 ``lm-words.txt``  ``word<TAB>log10 P(word)<TAB>log10 backoff(word)``, one line a
                   word; the line number (from 0) is the word's id, the model's
                   own. ``<s>`` and ``</s>`` mark sentence start and end.
-``lm.bin``        b"UGLM\\x02\\n"                    magic and version (6 bytes)
-                  u32 words, u32 bigrams, u32 trigrams
+``lm.bin``        b"UGLM\\x03\\n"                    magic and version (6 bytes)
+                  u32 words, u32 bigrams, u32 trigrams,
+                  u32 pair_bloom_blocks, u32 triple_bloom_blocks
                   u32 row[words + 1]      bigrams of word a: pairs[row[a]..row[a+1]]
                   u32 pairs[bigrams]      (id(b) << 8) | round(-log10 P(b|a) / 0.05)
                   i8  pair_backoff[bigrams]  round(log10 backoff(a b) / 0.02)
                   u64 triples[trigrams]   (((a << 34) | (b << 17) | c) << 8)
                                           | round(-log10 P(c|a b) / 0.05)
+                  u32 triple_row[words + 1]  triples of first word a:
+                                          triples[triple_row[a]..triple_row[a+1]]
+                  u64 pair_bloom[8 * pair_bloom_blocks]
+                  u64 triple_bloom[8 * triple_bloom_blocks]
+                                          blocked Bloom filters over the pair keys
+                                          (a << 17) | b and the triple keys: a key's
+                                          hash h (splitmix64's finaliser) picks block
+                                          (h & 0xffffffff) % blocks and sets four bits
+                                          in it, the 9-bit chunks of h >> 28; 16 bits a
+                                          key, blocks a power of two (see bloom()).
                   Pair rows are sorted by id(b); triples by their key, so
                   look-ups are binary searches. Quantised values saturate at
                   255 (-12.75) and at the i8 range.
@@ -130,6 +141,33 @@ def extract() -> None:
     write(words, [(unigrams[i].prob * to10, unigrams[i].bo * to10) for i in range(nw)], grams)
 
 
+M64 = (1 << 64) - 1
+
+
+def mix(x: int) -> int:
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & M64
+    return x ^ (x >> 31)
+
+
+def bloom(keys) -> tuple[int, list[int]]:
+    """The blocked Bloom filter src/lexicon.rs reads: (blocks, 8 u64 words a block)."""
+    n = len(keys)
+    blocks = 1
+    while blocks < max(1, n * 16 // 512):
+        blocks *= 2
+    words = [0] * (8 * blocks)
+    for key in keys:
+        h = mix(key)
+        base = 8 * ((h & 0xFFFFFFFF) & (blocks - 1))
+        h >>= 28
+        for _ in range(4):
+            bit = h & 511
+            words[base + bit // 64] |= 1 << (bit % 64)
+            h >>= 9
+    return blocks, words
+
+
 def q(v: float, step: float, lo: int, hi: int) -> int:
     return min(hi, max(lo, round(v / step)))
 
@@ -145,18 +183,30 @@ def write(words, uni, grams) -> None:
     triples = sorted(
         ((((a << 34) | (b << 17) | c) << 8) | q(-p, STEP, 0, 255)) for (a, b, c), p, _ in grams[3]
     )
-    out = bytearray(b"UGLM\x02\n")
-    out += struct.pack("<III", nw, len(grams[2]), len(triples))
     offsets, off = [], 0
-    for r in rows:
+    pair_keys = []
+    for a, r in enumerate(rows):
         r.sort()
         offsets.append(off)
         off += len(r)
+        pair_keys.extend((a << 17) | b for b, _, _ in r)
     offsets.append(off)
+    triple_row = [0] * (nw + 1)
+    for k, t in enumerate(triples):
+        triple_row[(t >> 42) + 1] = k + 1
+    for a in range(1, nw + 1):
+        triple_row[a] = max(triple_row[a], triple_row[a - 1])
+    pb, pwords = bloom(pair_keys)
+    tb, twords = bloom([t >> 8 for t in triples])
+    out = bytearray(b"UGLM\x03\n")
+    out += struct.pack("<IIIII", nw, len(grams[2]), len(triples), pb, tb)
     out += struct.pack(f"<{len(offsets)}I", *offsets)
     out += struct.pack(f"<{off}I", *[(b << 8) | p for r in rows for b, p, _ in r])
     out += struct.pack(f"<{off}b", *[bo for r in rows for _, _, bo in r])
     out += struct.pack(f"<{len(triples)}Q", *triples)
+    out += struct.pack(f"<{nw + 1}I", *triple_row)
+    out += struct.pack(f"<{len(pwords)}Q", *pwords)
+    out += struct.pack(f"<{len(twords)}Q", *twords)
     with open(os.path.join(HERE, "lm.bin"), "wb") as f:
         f.write(out)
     print(f"build_lm: {nw} words, {off} bigrams, {len(triples)} trigrams, {len(out)} bytes")

@@ -353,7 +353,7 @@ fn judge(
     // A candidate must fit where the written word does not: listed with a neighbour the
     // written word is not listed with.
     let fits = |c: WordId| {
-        (!listed_left && prev.get(0).is_some_and(|p| lex.bigram(p, c).is_some()))
+        (!listed_left && prev.get(0).is_some_and(|p| lex.listed_after(p, c)))
             || (!listed_right && next.get(0).is_some_and(|n| lex.bigram(c, n).is_some()))
     };
     let near = |x: WordId, ch: f32| {
