@@ -12,9 +12,8 @@ use crate::FastMap as HashMap;
 
 const WORDS: &str = include_str!("../dictionaries/lexicon/lm-words.txt");
 const MODEL: &[u8] = include_bytes!("../dictionaries/lexicon/lm.bin");
-const THESAURUS: &str = include_str!("../dictionaries/lexicon/thesaurus.txt");
 
-const MAGIC: &[u8; 6] = b"UGLM\x03\n";
+const MAGIC: &[u8; 6] = b"UGLM\x04\n";
 /// The quantisation step of stored n-gram log10 probabilities.
 const STEP: f32 = 0.05;
 /// The quantisation step of stored pair backoff weights.
@@ -117,12 +116,13 @@ pub struct Lexicon {
     triple_rows: &'static [u8],
     pair_bloom: Bloom<'static>,
     triple_bloom: Bloom<'static>,
-    /// Observed word → candidate originals (thesaurus headwords listing it), in the
-    /// thesaurus' own order (most frequent first).
-    candidates: HashMap<WordId, Box<[WordId]>>,
-    /// Per word, how many observed words list it as a candidate: how many synonyms a
+    /// Per word, where its candidate originals (thesaurus headwords listing it, in the
+    /// thesaurus' own order, most frequent first) are in `cands` (u32).
+    cand_rows: &'static [u8],
+    cands: &'static [u8],
+    /// Per word (u32), how many observed words list it as a candidate: how many synonyms a
     /// spinner could have chosen for it.
-    fanout: Vec<u32>,
+    fanout: &'static [u8],
 }
 
 fn u32_at(b: &[u8], i: usize) -> u32 {
@@ -143,18 +143,12 @@ impl Lexicon {
     /// The built-in lexicon, parsed on the first call.
     pub fn get() -> &'static Lexicon {
         static L: OnceLock<Lexicon> = OnceLock::new();
-        L.get_or_init(|| {
-            Lexicon::parse(WORDS, MODEL, THESAURUS).expect("the built-in lexicon is valid")
-        })
+        L.get_or_init(|| Lexicon::parse(WORDS, MODEL).expect("the built-in lexicon is valid"))
     }
 
     /// Reads the three files. The built-in data is checked by a test; other data gets a
     /// message naming what is wrong.
-    pub fn parse(
-        words: &'static str,
-        model: &'static [u8],
-        thesaurus: &'static str,
-    ) -> Result<Self, LexiconError> {
+    pub fn parse(words: &'static str, model: &'static [u8]) -> Result<Self, LexiconError> {
         let err = |m: String| Err(LexiconError(m));
         let mut ids = HashMap::default();
         let mut list = Vec::new();
@@ -189,7 +183,15 @@ impl Lexicon {
         let triples_end = bo_end + 8 * nt;
         let rows_end = triples_end + 4 * (nw + 1);
         let pb_end = rows_end + 64 * pb;
-        if nw != list.len() || model.len() != pb_end + 64 * tb {
+        let tb_end = pb_end + 64 * tb;
+        let fan_end = tb_end + 4 * nw;
+        let crow_end = fan_end + 4 * (nw + 1);
+        let nc = if model.len() >= crow_end {
+            u32_at(model, crow_end - 4) as usize
+        } else {
+            0
+        };
+        if nw != list.len() || model.len() != crow_end + 4 * nc {
             return err(format!(
                 "lm.bin: sized for {nw} words, {nb} pairs and {nt} triples, but lm-words.txt has {} words and the file {} bytes",
                 list.len(),
@@ -205,26 +207,14 @@ impl Lexicon {
             }
             prev = o;
         }
-        let mut candidates = HashMap::default();
-        let mut fanout = vec![0u32; list.len()];
-        for line in thesaurus.lines() {
-            let Some((w, cands)) = line.split_once('\t') else {
-                continue;
-            };
-            let Some(&w) = ids.get(w) else {
-                continue;
-            };
-            let c: Box<[WordId]> = cands
-                .split('|')
-                .filter(|c| !c.contains(' '))
-                .filter_map(|c| ids.get(c).copied())
-                .collect();
-            for &c in c.iter() {
-                fanout[c as usize] += 1;
+        let cand_rows = &model[fan_end..crow_end];
+        let mut prev = 0;
+        for i in 0..=nw {
+            let o = u32_at(cand_rows, 4 * i) as usize;
+            if o < prev || o > nc {
+                return err(format!("lm.bin: candidate rows out of order at word {i}"));
             }
-            if !c.is_empty() {
-                candidates.insert(w, c);
-            }
+            prev = o;
         }
         let triple_rows = &model[triples_end..rows_end];
         let mut prev = 0;
@@ -237,7 +227,7 @@ impl Lexicon {
         }
         let (Some(pair_bloom), Some(triple_bloom)) = (
             Bloom::new(&model[rows_end..pb_end], pb),
-            Bloom::new(&model[pb_end..], tb),
+            Bloom::new(&model[pb_end..tb_end], tb),
         ) else {
             return err("lm.bin: filter block counts are not powers of two".into());
         };
@@ -253,8 +243,9 @@ impl Lexicon {
             pairs: &model[off_end..pairs_end],
             pair_backoff: &model[pairs_end..bo_end],
             triples: &model[bo_end..triples_end],
-            candidates,
-            fanout,
+            cand_rows,
+            cands: &model[crow_end..],
+            fanout: &model[tb_end..fan_end],
         })
     }
 
@@ -351,13 +342,15 @@ impl Lexicon {
     }
 
     /// Words a spinner may have replaced by `id` (thesaurus headwords listing it).
-    pub fn candidates(&self, id: WordId) -> &[WordId] {
-        self.candidates.get(&id).map_or(&[], |c| c)
+    pub fn candidates(&self, id: WordId) -> impl ExactSizeIterator<Item = WordId> + '_ {
+        let s = u32_at(self.cand_rows, 4 * id as usize) as usize;
+        let e = u32_at(self.cand_rows, 4 * (id as usize + 1)) as usize;
+        (s..e).map(move |k| u32_at(self.cands, 4 * k))
     }
 
     /// How many words list `id` as a candidate original (its synonym count), at least 1.
     pub fn fanout(&self, id: WordId) -> u32 {
-        self.fanout[id as usize].max(1)
+        u32_at(self.fanout, 4 * id as usize).max(1)
     }
 }
 
@@ -419,7 +412,9 @@ mod tests {
                     );
                 }
                 assert_eq!(l.pair_index(a as WordId, v >> 8), Some(k));
-                assert!(l.pair_bloom.may_contain(((a as u64) << 17) | u64::from(v >> 8)));
+                assert!(l
+                    .pair_bloom
+                    .may_contain(((a as u64) << 17) | u64::from(v >> 8)));
             }
         }
         let n = l.triples.len() / 8;
@@ -462,7 +457,10 @@ mod tests {
         let false_hits = (0..100_000u64)
             .filter(|k| b.may_contain(1_000_000_007 + k * 13))
             .count();
-        assert!(false_hits < 1_000, "{false_hits} false positives in 100,000");
+        assert!(
+            false_hits < 1_000,
+            "{false_hits} false positives in 100,000"
+        );
         // The built-in filters were made by build_lm.py with the same hashing: they hold
         // every pair and triple (checked in full by the row test) and reject most others.
         let l = Lexicon::get();
@@ -477,7 +475,7 @@ mod tests {
         let l = Lexicon::get();
         for (spun, original) in [("navy", "military"), ("help", "aid"), ("yearly", "annual")] {
             assert!(
-                l.candidates(id(spun)).contains(&id(original)),
+                l.candidates(id(spun)).any(|c| c == id(original)),
                 "{spun} → {original}"
             );
         }
@@ -485,12 +483,41 @@ mod tests {
     }
 
     #[test]
+    fn the_model_holds_thesaurus_txt_as_it_is_now() {
+        // lm.bin carries the thesaurus as ids; it must be rebuilt when thesaurus.txt changes.
+        let l = Lexicon::get();
+        let text = include_str!("../dictionaries/lexicon/thesaurus.txt");
+        let mut fan = vec![0u32; l.words.len()];
+        let mut lines = 0;
+        for line in text.lines() {
+            let (w, cs) = line.split_once('\t').unwrap();
+            let Some(w) = l.id(w) else {
+                continue;
+            };
+            lines += 1;
+            let want: Vec<WordId> = cs
+                .split('|')
+                .filter(|c| !c.contains(' '))
+                .filter_map(|c| l.id(c))
+                .collect();
+            for &c in &want {
+                fan[c as usize] += 1;
+            }
+            assert_eq!(l.candidates(w).collect::<Vec<_>>(), want, "{}", l.word(w));
+        }
+        assert!(lines > 30_000, "{lines}");
+        for (i, &f) in fan.iter().enumerate() {
+            assert_eq!(l.fanout(i as WordId), f.max(1), "{}", l.word(i as WordId));
+        }
+    }
+
+    #[test]
     fn bad_data_gets_a_message_not_a_panic() {
-        let e = Lexicon::parse("a\t-1\t0\n", b"nope", "").unwrap_err();
+        let e = Lexicon::parse("a\t-1\t0\n", b"nope").unwrap_err();
         assert!(e.0.contains("bad magic"), "{e}");
-        let e = Lexicon::parse("a\tx\t0\n", MODEL, "").unwrap_err();
+        let e = Lexicon::parse("a\tx\t0\n", MODEL).unwrap_err();
         assert!(e.0.contains("line 1"), "{e}");
-        let e = Lexicon::parse("a\t-1\t0\n", MODEL, "").unwrap_err();
+        let e = Lexicon::parse("a\t-1\t0\n", MODEL).unwrap_err();
         assert!(e.0.contains("sized for"), "{e}");
     }
 }

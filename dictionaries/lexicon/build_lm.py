@@ -19,7 +19,7 @@ Outputs (all little endian):
 ``lm-words.txt``  ``word<TAB>log10 P(word)<TAB>log10 backoff(word)``, one line a
                   word; the line number (from 0) is the word's id, the model's
                   own. ``<s>`` and ``</s>`` mark sentence start and end.
-``lm.bin``        b"UGLM\\x03\\n"                    magic and version (6 bytes)
+``lm.bin``        b"UGLM\\x04\\n"                    magic and version (6 bytes)
                   u32 words, u32 bigrams, u32 trigrams,
                   u32 pair_bloom_blocks, u32 triple_bloom_blocks
                   u32 row[words + 1]      bigrams of word a: pairs[row[a]..row[a+1]]
@@ -37,6 +37,15 @@ Outputs (all little endian):
                                           (h & 0xffffffff) % blocks and sets four bits
                                           in it, the 9-bit chunks of h >> 28; 16 bits a
                                           key, blocks a power of two (see bloom()).
+                  u32 synonyms[words]     how many words of thesaurus.txt list the
+                                          word as a candidate (its fan-out)
+                  u32 cand_row[words + 1] candidates of word w:
+                                          cands[cand_row[w]..cand_row[w+1]]
+                  u32 cands[...]          ids of the single-word candidates of
+                                          thesaurus.txt that the model knows, in the
+                                          thesaurus' order
+                  (so the thesaurus is read in place too; rerun this script after
+                  build.py changes thesaurus.txt)
                   Pair rows are sorted by id(b); triples by their key, so
                   look-ups are binary searches. Quantised values saturate at
                   255 (-12.75) and at the i8 range.
@@ -196,9 +205,25 @@ def write(words, uni, grams) -> None:
         triple_row[(t >> 42) + 1] = k + 1
     for a in range(1, nw + 1):
         triple_row[a] = max(triple_row[a], triple_row[a - 1])
+    ids = {w: i for i, w in enumerate(words)}
+    cand_lists = [[] for _ in range(nw)]
+    fan = [0] * nw
+    with open(os.path.join(HERE, "thesaurus.txt"), encoding="utf-8") as f:
+        for line in f:
+            w, _, cs = line.rstrip("\n").partition("\t")
+            if w not in ids:
+                continue
+            c = [ids[x] for x in cs.split("|") if " " not in x and x in ids]
+            cand_lists[ids[w]] = c
+            for x in c:
+                fan[x] += 1
+    cand_row, flat_c = [0], []
+    for c in cand_lists:
+        flat_c.extend(c)
+        cand_row.append(len(flat_c))
     pb, pwords = bloom(pair_keys)
     tb, twords = bloom([t >> 8 for t in triples])
-    out = bytearray(b"UGLM\x03\n")
+    out = bytearray(b"UGLM\x04\n")
     out += struct.pack("<IIIII", nw, len(grams[2]), len(triples), pb, tb)
     out += struct.pack(f"<{len(offsets)}I", *offsets)
     out += struct.pack(f"<{off}I", *[(b << 8) | p for r in rows for b, p, _ in r])
@@ -207,6 +232,9 @@ def write(words, uni, grams) -> None:
     out += struct.pack(f"<{nw + 1}I", *triple_row)
     out += struct.pack(f"<{len(pwords)}Q", *pwords)
     out += struct.pack(f"<{len(twords)}Q", *twords)
+    out += struct.pack(f"<{nw}I", *fan)
+    out += struct.pack(f"<{nw + 1}I", *cand_row)
+    out += struct.pack(f"<{len(flat_c)}I", *flat_c)
     with open(os.path.join(HERE, "lm.bin"), "wb") as f:
         f.write(out)
     print(f"build_lm: {nw} words, {off} bigrams, {len(triples)} trigrams, {len(out)} bytes")

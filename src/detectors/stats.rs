@@ -273,7 +273,7 @@ impl Detector for Statistics {
                 continue;
             };
             let cands = lex.candidates(wid);
-            if cands.is_empty() {
+            if cands.len() == 0 {
                 continue;
             }
             let prev_tok = i.checked_sub(1).map(|k| &toks[k]);
@@ -344,7 +344,7 @@ fn judge(
     lex: &Lexicon,
     prev: &Side,
     wid: WordId,
-    cands: &[WordId],
+    cands: impl Iterator<Item = WordId>,
     next: &Side,
     keep: f32,
     (listed_left, listed_right): (bool, bool),
@@ -362,10 +362,9 @@ fn judge(
         l + r + ch
     };
     let mut short: Vec<(f32, WordId)> = cands
-        .iter()
         .take(CANDIDATES)
-        .filter(|&&c| fits(c))
-        .map(|&c| (near(c, channel(c)), c))
+        .filter(|&c| fits(c))
+        .map(|c| (near(c, channel(c)), c))
         .collect();
     if short.is_empty() {
         return None;
