@@ -28,7 +28,42 @@ fn garbled_text() -> impl Strategy<Value = String> {
 }
 
 fn check(text: &str) -> Result<(), TestCaseError> {
-    let out = engine().clean_text(text, None);
+    check_with(engine(), text)
+}
+
+/// An engine with statistical spin repair (S001) on.
+fn statistics() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::builder().statistics(true).build().unwrap())
+}
+
+/// A spun article, so that S001 weighs what follows it.
+fn spun_prefix() -> &'static str {
+    static P: OnceLock<String> = OnceLock::new();
+    P.get_or_init(|| {
+        let dir = super::root().join("seeds");
+        let p = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("004"))
+            .unwrap();
+        std::fs::read_to_string(p).unwrap()
+    })
+}
+
+/// Prose-like text with words S001 has candidates for, in and out of quotes and next to
+/// numbers and names.
+fn weighed_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        6 => prop::sample::select(vec!["the", "a", "their", "to", "of", "and", "news", "meeting", "yearly", "retreat", "solely", "assist", "keenly", "conscious", "that", "identical", "web", "page", "facet", "help", "offset", "grown", "has", "he", "said", "was", "blast", "killed"]).prop_map(str::to_string),
+        4 => Just(" ".to_string()),
+        1 => prop::sample::select(vec![".", ",", "\"", "“", "”", "2024", "Yearly", "\n", "navy help"]).prop_map(str::to_string),
+    ];
+    prop::collection::vec(piece, 0..80).prop_map(|v| v.concat())
+}
+
+fn check_with(engine: &Engine, text: &str) -> Result<(), TestCaseError> {
+    let out = engine.clean_text(text, None);
     prop_assert!(out.problems.is_empty(), "{:?}", out.problems);
     prop_assert_eq!(out.log.apply(text), out.cleaned.clone());
     let rebuilt = out.log.revert(&out.cleaned);
@@ -44,7 +79,7 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     for r in &out.findings {
         prop_assert!(r.finding.span.end <= text.len());
     }
-    let again = engine().clean_text(&out.cleaned, None);
+    let again = engine.clean_text(&out.cleaned, None);
     prop_assert!(
         again.log.edits.is_empty(),
         "second run changed {:?} in {:?}",
@@ -65,5 +100,19 @@ proptest! {
     #[test]
     fn any_unicode_text_round_trips(text in any::<String>()) {
         check(&text)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
+
+    #[test]
+    fn statistics_round_trip_in_a_spun_document(text in weighed_text()) {
+        check_with(statistics(), &format!("{}\n{text}\n", spun_prefix()))?;
+    }
+
+    #[test]
+    fn statistics_never_panic_on_any_text(text in any::<String>()) {
+        check_with(statistics(), &format!("{}\n{text}", spun_prefix()))?;
     }
 }
