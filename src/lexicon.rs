@@ -135,6 +135,21 @@ fn u64_at(b: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(a)
 }
 
+/// Checks that the `n + 1` row starts (u32) in `rows` never decrease or pass `len`.
+fn check_rows(rows: &[u8], n: usize, len: usize, what: &str) -> Result<(), LexiconError> {
+    let mut prev = 0;
+    for i in 0..=n {
+        let o = u32_at(rows, 4 * i) as usize;
+        if o < prev || o > len {
+            return Err(LexiconError(format!(
+                "lm.bin: {what} rows out of order at word {i}"
+            )));
+        }
+        prev = o;
+    }
+    Ok(())
+}
+
 fn triple_key(a: WordId, b: WordId, c: WordId) -> u64 {
     (u64::from(a) << 34) | (u64::from(b) << 17) | u64::from(c)
 }
@@ -199,32 +214,11 @@ impl Lexicon {
             ));
         }
         let offsets = &model[HEADER..off_end];
-        let mut prev = 0;
-        for i in 0..=nw {
-            let o = u32_at(offsets, 4 * i) as usize;
-            if o < prev || o > nb {
-                return err(format!("lm.bin: pair rows out of order at word {i}"));
-            }
-            prev = o;
-        }
         let cand_rows = &model[fan_end..crow_end];
-        let mut prev = 0;
-        for i in 0..=nw {
-            let o = u32_at(cand_rows, 4 * i) as usize;
-            if o < prev || o > nc {
-                return err(format!("lm.bin: candidate rows out of order at word {i}"));
-            }
-            prev = o;
-        }
         let triple_rows = &model[triples_end..rows_end];
-        let mut prev = 0;
-        for i in 0..=nw {
-            let o = u32_at(triple_rows, 4 * i) as usize;
-            if o < prev || o > nt {
-                return err(format!("lm.bin: triple rows out of order at word {i}"));
-            }
-            prev = o;
-        }
+        check_rows(offsets, nw, nb, "pair")?;
+        check_rows(cand_rows, nw, nc, "candidate")?;
+        check_rows(triple_rows, nw, nt, "triple")?;
         let (Some(pair_bloom), Some(triple_bloom)) = (
             Bloom::new(&model[rows_end..pb_end], pb),
             Bloom::new(&model[pb_end..tb_end], tb),

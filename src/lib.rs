@@ -342,3 +342,15 @@ impl Engine {
         &self.dictionaries
     }
 }
+
+/// The text of the seed whose file name starts with `prefix` (for tests).
+#[cfg(test)]
+pub(crate) fn test_seed(prefix: &str) -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+    let path = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no seed {prefix}"));
+    std::fs::read_to_string(path).unwrap()
+}

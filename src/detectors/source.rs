@@ -308,15 +308,7 @@ mod tests {
 
     #[test]
     fn later_passes_reusing_the_pass_before_change_nothing() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
-        let read = |n: &str| {
-            let p = std::fs::read_dir(dir)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(n))
-                .unwrap();
-            std::fs::read_to_string(p).unwrap()
-        };
+        let read = crate::test_seed;
         let source = read("001");
         let refs = [SourceRef {
             reference: Arc::new(Reference::new("001", None, source.as_str())),

@@ -487,15 +487,7 @@ mod tests {
     use crate::finding::Applicability;
     use crate::Engine;
 
-    fn seed(prefix: &str) -> String {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
-        let entry = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-            .unwrap();
-        std::fs::read_to_string(entry).unwrap()
-    }
+    use crate::test_seed as seed;
 
     fn engine(stats: bool) -> Engine {
         Engine::builder().statistics(stats).build().unwrap()
