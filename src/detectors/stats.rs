@@ -39,7 +39,7 @@ pub static UNLISTED_SPIN: Rule = Rule {
            neighbours under a trigram language model, even after paying for the spinner's \
            choice among that word's synonyms.",
     example: "(in an evidently spun article) their yearly retreat → their annual retreat",
-    fix_safety: "only in documents the dictionaries found evidently spun; safe when the gain \
+    fix_safety: "opt-in (--statistics); only in documents the dictionaries found evidently spun; safe when the gain \
                  is large, one candidate clearly wins and the model lists both of its word \
                  pairs; otherwise a review suggestion",
 };
