@@ -98,7 +98,7 @@ fn build_bloom(keys: &[u64]) -> (Vec<u8>, usize) {
     (words.iter().flat_map(|w| w.to_le_bytes()).collect(), blocks)
 }
 
-/// The bigram language model and the reverse thesaurus.
+/// The trigram language model and the reverse thesaurus.
 #[derive(Debug)]
 pub struct Lexicon {
     ids: HashMap<&'static str, WordId>,
@@ -148,6 +148,19 @@ fn check_rows(rows: &[u8], n: usize, len: usize, what: &str) -> Result<(), Lexic
         prev = o;
     }
     Ok(())
+}
+
+/// Binary search of `key` among the sorted keys `key_at(lo..hi)`: the index holding it.
+fn search(mut lo: usize, mut hi: usize, key: u64, key_at: impl Fn(usize) -> u64) -> Option<usize> {
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        match key_at(mid).cmp(&key) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return Some(mid),
+        }
+    }
+    None
 }
 
 fn triple_key(a: WordId, b: WordId, c: WordId) -> u64 {
@@ -264,28 +277,11 @@ impl Lexicon {
         {
             return None;
         }
-        self.pair_in_row(a, b)
-    }
-
-    /// Whether the model lists `a b`, searched in `a`'s row without the filter: for many
-    /// look-ups with the same first word, whose row then stays in the cache.
-    pub fn listed_after(&self, a: WordId, b: WordId) -> bool {
-        self.pair_in_row(a, b).is_some()
-    }
-
-    fn pair_in_row(&self, a: WordId, b: WordId) -> Option<usize> {
-        let s = u32_at(self.offsets, 4 * a as usize) as usize;
-        let e = u32_at(self.offsets, 4 * (a as usize + 1)) as usize;
-        let (mut lo, mut hi) = (s, e);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match (u32_at(self.pairs, 4 * mid) >> 8).cmp(&b) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
+        let row = |i| u32_at(self.offsets, 4 * i) as usize;
+        let (s, e) = (row(a as usize), row(a as usize + 1));
+        search(s, e, u64::from(b), |k| {
+            u64::from(u32_at(self.pairs, 4 * k) >> 8)
+        })
     }
 
     /// The stored log10 P(b | a), if the model lists the pair.
@@ -300,20 +296,10 @@ impl Lexicon {
         if !self.triple_bloom.may_contain(key) {
             return None;
         }
-        let (mut lo, mut hi) = (
-            u32_at(self.triple_rows, 4 * a as usize) as usize,
-            u32_at(self.triple_rows, 4 * (a as usize + 1)) as usize,
-        );
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            let v = u64_at(self.triples, 8 * mid);
-            match (v >> 8).cmp(&key) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(-((v & 0xff) as f32) * STEP),
-            }
-        }
-        None
+        let row = |i| u32_at(self.triple_rows, 4 * i) as usize;
+        let (s, e) = (row(a as usize), row(a as usize + 1));
+        search(s, e, key, |k| u64_at(self.triples, 8 * k) >> 8)
+            .map(|k| -((u64_at(self.triples, 8 * k) & 0xff) as f32) * STEP)
     }
 
     /// log10 P(b | a) under the backoff model: the listed pair, or a's backoff weight times

@@ -162,17 +162,14 @@ impl EngineBuilder {
             Box::new(detectors::DictionaryDetector::new(Arc::clone(
                 &dictionaries,
             ))),
-            Box::new(detectors::SourceAlignment),
         ];
         if self.statistics {
             // After the dictionaries, whose verdict and findings it reads.
-            detectors.insert(
-                4,
-                Box::new(detectors::Statistics {
-                    explain: self.explain,
-                }),
-            );
+            detectors.push(Box::new(detectors::Statistics {
+                explain: self.explain,
+            }));
         }
+        detectors.push(Box::new(detectors::SourceAlignment));
         let references = if self.references.is_empty() {
             None
         } else {

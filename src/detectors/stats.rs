@@ -353,7 +353,7 @@ fn judge(
     // A candidate must fit where the written word does not: listed with a neighbour the
     // written word is not listed with.
     let fits = |c: WordId| {
-        (!listed_left && prev.get(0).is_some_and(|p| lex.listed_after(p, c)))
+        (!listed_left && prev.get(0).is_some_and(|p| lex.bigram(p, c).is_some()))
             || (!listed_right && next.get(0).is_some_and(|n| lex.bigram(c, n).is_some()))
     };
     let near = |x: WordId, ch: f32| {
@@ -426,7 +426,6 @@ fn finding(lex: &Lexicon, t: &Token, v: &Verdict) -> Finding {
     };
     let cands = ranked
         .iter()
-        .take(SHOWN)
         .map(|s| format!("{}; {} synonyms", reading(s), lex.fanout(s.id)))
         .collect::<Vec<_>>()
         .join("; ");
@@ -472,13 +471,7 @@ fn finding(lex: &Lexicon, t: &Token, v: &Verdict) -> Finding {
                 )
                 .with("gate", gate),
         )
-        .with_candidates(
-            ranked
-                .iter()
-                .take(SHOWN)
-                .map(|s| lex.word(s.id).to_string())
-                .collect(),
-        )
+        .with_candidates(ranked.iter().map(|s| lex.word(s.id).to_string()).collect())
         .with_fix(vec![Edit::new(span, repl.to_string())], declared)
 }
 
@@ -581,6 +574,32 @@ mod tests {
                 "{variant}: {found:?}"
             );
         }
+    }
+
+    #[test]
+    fn words_next_to_numbers_are_not_even_weighed() {
+        // With --explain every weighed suspect shows, even far below a suggestion: the word
+        // before "retreat" is weighed, unless a number stands next to it.
+        let e = Engine::builder()
+            .statistics(true)
+            .explain(true)
+            .build()
+            .unwrap();
+        let weighed = |line: &str| {
+            let text = format!("{}\n{line}\n", seed("004"));
+            let start = text.len() - line.len() - 1;
+            e.clean_text(&text, None)
+                .findings
+                .iter()
+                .filter(|r| r.finding.rule == "S001" && r.finding.span.start >= start)
+                .map(|r| r.text.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(weighed("He spoke at the yearly retreat."), ["yearly"]);
+        assert_eq!(
+            weighed("He spoke at the 2024 yearly retreat."),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
