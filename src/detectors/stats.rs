@@ -104,8 +104,16 @@ struct Scored {
     total: f32,
     left: f32,
     right: f32,
+    /// Whether the model lists the reading with its nearest neighbours (filled in by
+    /// [`mark_listed`] only for the readings a verdict keeps).
     left_listed: bool,
     right_listed: bool,
+}
+
+/// Fills in whether the model lists `s` with its nearest neighbours.
+fn mark_listed(lex: &Lexicon, prev: &Side, next: &Side, s: &mut Scored) {
+    s.left_listed = prev.get(0).is_some_and(|p| lex.bigram(p, s.id).is_some());
+    s.right_listed = next.get(0).is_some_and(|n| lex.bigram(s.id, n).is_some());
 }
 
 /// Scores the reading `x` between `prev` and `next` under the trigram model:
@@ -133,8 +141,8 @@ fn score(lex: &Lexicon, prev: &Side, x: WordId, next: &Side, channel: f32) -> Sc
         total: left + right + channel,
         left,
         right,
-        left_listed: p1.is_some_and(|p| lex.bigram(p, x).is_some()),
-        right_listed: n1.is_some_and(|n| lex.bigram(x, n).is_some()),
+        left_listed: false,
+        right_listed: false,
     }
 }
 
@@ -371,17 +379,21 @@ fn judge(
     }
     short.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     short.truncate(SHORTLIST);
-    let written = score(lex, prev, wid, next, keep);
+    let mut written = score(lex, prev, wid, next, keep);
     let mut ranked: Vec<Scored> = short
         .iter()
         .map(|&(_, c)| score(lex, prev, c, next, channel(c)))
         .collect();
     ranked.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.id.cmp(&b.id)));
-    let best = ranked[0];
-    let gain = best.total - written.total;
+    let gain = ranked[0].total - written.total;
     if gain < EXPLAIN_GAIN {
         return None;
     }
+    ranked.truncate(SHOWN);
+    for s in ranked.iter_mut().chain(std::iter::once(&mut written)) {
+        mark_listed(lex, prev, next, s);
+    }
+    let best = ranked[0];
     let margin = ranked
         .get(1)
         .map_or(f32::INFINITY, |r| best.total - r.total);
@@ -393,7 +405,6 @@ fn judge(
     } else {
         Level::Review
     };
-    ranked.truncate(SHOWN);
     Some(Verdict {
         written,
         ranked,
