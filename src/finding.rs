@@ -48,7 +48,23 @@ impl Applicability {
 /// A confidence as reports write it: its shortest decimal form ("0.95"), the same whether
 /// the report is streamed or built as a JSON value first (which widens `f32` to `f64`).
 pub fn confidence_value(c: f32) -> f64 {
-    c.to_string().parse().unwrap_or(f64::from(c))
+    // Reports write thousands of confidences drawn from a handful of values: the last few
+    // conversions are remembered (per thread) instead of formatting and parsing each.
+    thread_local! {
+        static RECENT: std::cell::Cell<[(u32, f64); 4]> =
+            const { std::cell::Cell::new([(0x3f80_0000, 1.0); 4]) }; // 1.0f32
+    }
+    RECENT.with(|recent| {
+        let mut r = recent.get();
+        if let Some(&(_, v)) = r.iter().find(|(bits, _)| *bits == c.to_bits()) {
+            return v;
+        }
+        let v = c.to_string().parse().unwrap_or(f64::from(c));
+        r.rotate_right(1);
+        r[0] = (c.to_bits(), v);
+        recent.set(r);
+        v
+    })
 }
 
 /// The one policy that combines a detector's declared applicability with its confidence:
@@ -357,6 +373,26 @@ pub struct Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_confidences_are_the_computed_ones() {
+        // More distinct values than are remembered, revisited in changing orders.
+        let values = [
+            1.0f32, 0.95, 0.9, 0.7, 0.6, 0.55, 0.333, 1.0, 0.7, 0.95, 0.1, 0.9, 0.0,
+        ];
+        for round in 0..3 {
+            for (i, &c) in values.iter().enumerate() {
+                let c = if round == 1 {
+                    values[values.len() - 1 - i]
+                } else {
+                    c
+                };
+                let want: f64 = c.to_string().parse().unwrap();
+                assert_eq!(confidence_value(c).to_bits(), want.to_bits(), "{c}");
+            }
+        }
+        assert_eq!(confidence_value(0.95), 0.95);
+    }
 
     #[test]
     fn policy_takes_the_stricter_side() {

@@ -194,6 +194,10 @@ const PAGE_SCRIPT: &str = r#"
     document.getElementById('decisions-json').value = JSON.stringify(exportObj(), null, 2);
   }
   items.forEach(function(li, k){
+    const acts = document.createElement('div');
+    acts.className = 'acts';
+    acts.innerHTML = '<button class="acc" aria-pressed="false">Accept</button><button class="rej" aria-pressed="false">Reject</button>';
+    li.appendChild(acts);
     li.querySelector('.acc').addEventListener('click', function(){ go(k); decide(li, 'accept'); });
     li.querySelector('.rej').addEventListener('click', function(){ go(k); decide(li, 'reject'); });
     li.querySelector('.what').addEventListener('click', function(){ go(k); });
@@ -548,7 +552,8 @@ fn render(model: Model, original: &str) -> String {
                 list.push_str("</div>");
             }
         }
-        list.push_str("<div class=\"acts\"><button class=\"acc\" aria-pressed=\"false\">Accept</button><button class=\"rej\" aria-pressed=\"false\">Reject</button></div></li>\n");
+        // The Accept/Reject buttons are added by the page script (the same for every item).
+        list.push_str("</li>\n");
     }
     let mut flags = String::new();
     let mut nflags = 0;

@@ -127,32 +127,33 @@ impl Write for Chunked<'_> {
     }
 }
 
-/// serde_json's pretty layout (two-space indents), written with one call per line break
-/// and indent instead of one per indent level.
+/// The report layout: serde_json's pretty layout (two-space indents) for the outer two
+/// levels, and every container deeper than that (one edit, one finding, one count table)
+/// on a single compact line. A report lists hundreds of edits and findings; one line each
+/// keeps it readable and greppable at about two thirds of the bytes of indenting every
+/// field. Line breaks and indents are written with one call each.
 #[derive(Default)]
 struct Pretty {
     level: usize,
     has_value: bool,
 }
 
-/// A comma, a line break and enough spaces for 63 levels of indent.
-const BREAKS: &[u8] = b",\n                                                                                                                              ";
+/// Containers opened at this depth or deeper are written on one line.
+const FLAT_DEPTH: usize = 3;
+
+/// A comma, a line break and the indent of the deepest indented level.
+const BREAKS: &[u8] = b",\n    ";
 
 impl Pretty {
-    /// Writes `,\n` (or `\n` when `comma` is false) and the indent of the current level.
+    /// Separates values: `,` inside a one-line container; otherwise `,\n` (or `\n` when
+    /// `comma` is false) and the indent of the current level.
     #[inline]
     fn line<W: ?Sized + Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
-        let from = usize::from(!comma);
-        let to = 2 + 2 * self.level;
-        if to <= BREAKS.len() {
-            w.write_all(&BREAKS[from..to])
-        } else {
-            w.write_all(&BREAKS[from..2])?;
-            for _ in 0..self.level {
-                w.write_all(b"  ")?;
-            }
-            Ok(())
+        if self.level >= FLAT_DEPTH {
+            return if comma { w.write_all(b",") } else { Ok(()) };
         }
+        let from = usize::from(!comma);
+        w.write_all(&BREAKS[from..2 + 2 * self.level])
     }
 }
 
@@ -165,11 +166,13 @@ impl Pretty {
         w.write_all(bracket)
     }
 
-    /// Closes an array or object, on a line of its own when it held something.
+    /// Closes an array or object, on a line of its own when it held something and is not
+    /// a one-line container.
     #[inline]
     fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        let flat = self.level >= FLAT_DEPTH;
         self.level -= 1;
-        if self.has_value {
+        if self.has_value && !flat {
             self.line(w, false)?;
         }
         w.write_all(bracket)
@@ -223,7 +226,11 @@ impl serde_json::ser::Formatter for Pretty {
 
     #[inline]
     fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
+        w.write_all(if self.level >= FLAT_DEPTH {
+            b":"
+        } else {
+            b": "
+        })
     }
 
     #[inline]
@@ -277,22 +284,36 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn pretty_json_is_serde_jsons_layout() {
-        let mut deep = json!({"leaf": [1, {}, []]});
-        for i in 0..70 {
-            deep = json!({ format!("k{i}"): [deep, "x\n\"y\"", null, {"a": {}, "b": []}] });
-        }
+    fn report_layout_indents_two_levels_and_flattens_deeper_containers() {
+        // Up to two levels deep: serde_json's pretty layout exactly.
         for v in [
             json!({}),
             json!([]),
             json!(3),
-            json!({"a": [1, 2, {"b": "c"}], "d": {}}),
-            deep,
+            json!({"a": [1, 2, "x\n\"y\""], "d": {}, "e": {"f": null}}),
+            json!([[], {}, [1], {"g": true}]),
         ] {
             let mut got = Vec::new();
             write_pretty_json(&mut got, &v).unwrap();
             let want = serde_json::to_string_pretty(&v).unwrap() + "\n";
             assert_eq!(String::from_utf8(got).unwrap(), want);
         }
+        // Deeper: each container on one compact line.
+        let v = json!({"edits": [{"id": "e1", "rules": ["D001"], "span": {"start": 1, "end": 2}}, {}, []], "n": 1});
+        let mut got = Vec::new();
+        write_pretty_json(&mut got, &v).unwrap();
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            "{\n  \"edits\": [\n    {\"id\":\"e1\",\"rules\":[\"D001\"],\"span\":{\"start\":1,\"end\":2}},\n    {},\n    []\n  ],\n  \"n\": 1\n}\n"
+        );
+        // Any depth reads back as the same value.
+        let mut deep = json!({"leaf": [1, {}, []]});
+        for i in 0..50 {
+            deep = json!({ format!("k{i}"): [deep, "x\n\"y\"", null, {"a": {}, "b": []}] });
+        }
+        let mut got = Vec::new();
+        write_pretty_json(&mut got, &deep).unwrap();
+        let back: serde_json::Value = serde_json::from_slice(&got).unwrap();
+        assert_eq!(back, deep);
     }
 }

@@ -136,8 +136,30 @@ impl Browser {
                          format!("--user-data-dir={}", b._profile.path().display())]
             }
         }}});
-        let v = http(port, "POST", "/session", Some(&caps))?;
-        b.session = v["sessionId"].as_str().unwrap_or("").to_string();
+        // Chromium may fail to come up on a loaded machine (the rest of the suite runs
+        // beside this test): a session is asked for up to three times, and the driver's
+        // last answer is the error.
+        let mut last = String::new();
+        for attempt in 0..3 {
+            if attempt > 0 {
+                std::thread::sleep(Duration::from_secs(2));
+            }
+            match http(port, "POST", "/session", Some(&caps)) {
+                Ok(v) => match v["sessionId"].as_str().or(v["value"]["sessionId"].as_str()) {
+                    Some(id) if !id.is_empty() => {
+                        b.session = id.to_string();
+                        break;
+                    }
+                    _ => last = format!("no session: {v}"),
+                },
+                Err(e) => last = e,
+            }
+        }
+        if b.session.is_empty() {
+            return Err(format!(
+                "chromedriver gave no session after three tries: {last}"
+            ));
+        }
         // Element lookups wait for the page's script instead of racing it (a slow
         // machine may run a key handler after the next lookup).
         b.call("POST", "/timeouts", Some(&json!({"implicit": 10_000})));
