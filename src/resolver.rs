@@ -213,11 +213,11 @@ impl EditLog {
         let mut seen: HashMap<String, usize> = HashMap::default();
         for e in &mut self.edits {
             let h = fnv1a(&[
-                e.start.to_string().as_bytes(),
+                itoa::Buffer::new().format(e.start).as_bytes(),
                 e.original.as_bytes(),
                 e.replacement.as_bytes(),
             ]);
-            let base = format!("e{:010x}", h & 0xff_ffff_ffff);
+            let base = short_id('e', h);
             let n = seen.entry(base.clone()).or_insert(0);
             *n += 1;
             e.id = if *n == 1 { base } else { format!("{base}-{n}") };
@@ -753,16 +753,37 @@ fn push_pass_edits(out: &mut Vec<PassEdit>, f: &Finding, id: &str) {
 fn finding_id(f: &Finding, span: Span) -> String {
     let h = fnv1a(&[
         f.rule.as_bytes(),
-        span.start.to_string().as_bytes(),
-        span.end.to_string().as_bytes(),
+        itoa::Buffer::new().format(span.start).as_bytes(),
+        itoa::Buffer::new().format(span.end).as_bytes(),
         f.message.as_bytes(),
     ]);
-    format!("f{:010x}", h & 0xff_ffff_ffff)
+    short_id('f', h)
+}
+
+/// `prefix` and the low 40 bits of `h` as ten lowercase hex digits (what
+/// `format!("{prefix}{:010x}", h & 0xff_ffff_ffff)` writes, without the formatting
+/// machinery: a batch makes one per finding and edit).
+fn short_id(prefix: char, h: u64) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(11);
+    s.push(prefix);
+    for k in (0..10).rev() {
+        s.push(HEX[((h >> (4 * k)) & 0xf) as usize] as char);
+    }
+    s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_ids_are_the_formatted_ones() {
+        for h in [0, 1, 0xabc, 0xff_ffff_ffff, 0x1234_5678_9abc_def0, u64::MAX] {
+            assert_eq!(short_id('e', h), format!("e{:010x}", h & 0xff_ffff_ffff));
+            assert_eq!(short_id('f', h), format!("f{:010x}", h & 0xff_ffff_ffff));
+        }
+    }
 
     #[test]
     fn status_names_are_the_serialized_ones() {

@@ -171,16 +171,28 @@ impl Detector for DictionaryDetector {
             strong
         };
         sink.keep(self.name(), scan);
+        // The gate's words are the same for every weak entry of the document: made once
+        // and shared.
+        let gate: std::sync::Arc<str> = format!(
+            "weak entry: fires because the document is evidently spun (spin score {:.2}%)",
+            score * 100.0
+        )
+        .into();
         for m in chosen {
             let e = &entries[m.entry];
-            if let Some(f) = finding_for(e, text, m, score) {
+            if let Some(f) = finding_for(e, text, m, &gate) {
                 sink.push(f);
             }
         }
     }
 }
 
-fn finding_for(e: &Entry, text: &str, m: DictMatch, score: f64) -> Option<Finding> {
+fn finding_for(
+    e: &Entry,
+    text: &str,
+    m: DictMatch,
+    gate: &std::sync::Arc<str>,
+) -> Option<Finding> {
     let span = Span::new(m.start, m.end);
     let matched = &text[m.start..m.end];
     let rule = rule_for(e.kind);
@@ -188,13 +200,7 @@ fn finding_for(e: &Entry, text: &str, m: DictMatch, score: f64) -> Option<Findin
         .with("entry", &e.id)
         .with("dictionary", e.location());
     if e.weak {
-        evidence = evidence.with(
-            "gate",
-            format!(
-                "weak entry: fires because the document is evidently spun (spin score {:.2}%)",
-                score * 100.0
-            ),
-        );
+        evidence = evidence.with("gate", gate);
     }
     let confidence = if e.weak { 0.9 } else { 0.95 };
     if let [repair] = e.replace.as_slice() {
