@@ -187,12 +187,7 @@ impl Detector for DictionaryDetector {
     }
 }
 
-fn finding_for(
-    e: &Entry,
-    text: &str,
-    m: DictMatch,
-    gate: &std::sync::Arc<str>,
-) -> Option<Finding> {
+fn finding_for(e: &Entry, text: &str, m: DictMatch, gate: &std::sync::Arc<str>) -> Option<Finding> {
     let span = Span::new(m.start, m.end);
     let matched = &text[m.start..m.end];
     let rule = rule_for(e.kind);
