@@ -423,7 +423,11 @@ fn is_stop_word(w: &str) -> bool {
 fn for_each_content_word(text: &str, mut f: impl FnMut(&str) -> bool) {
     let mut buf = String::new();
     for t in tokens(text) {
-        if !t.is_word || t.text.chars().filter(|c| c.is_alphabetic()).take(4).count() < 4 {
+        // Fewer than four bytes cannot hold four letters.
+        if !t.is_word
+            || t.text.len() < 4
+            || t.text.chars().filter(|c| c.is_alphabetic()).take(4).count() < 4
+        {
             continue;
         }
         buf.clear();
@@ -447,15 +451,17 @@ fn for_each_content_word(text: &str, mut f: impl FnMut(&str) -> bool) {
     }
 }
 
-/// The set of content words of a text (see [`for_each_content_word`]).
-fn content_words(text: &str) -> HashSet<String> {
+/// The set of content words of some texts (see [`for_each_content_word`]).
+fn content_words<'t>(texts: impl Iterator<Item = &'t str>) -> HashSet<String> {
     let mut set = HashSet::default();
-    for_each_content_word(text, |w| {
-        if !set.contains(w) {
-            set.insert(w.to_string());
-        }
-        true
-    });
+    for text in texts {
+        for_each_content_word(text, |w| {
+            if !set.contains(w) {
+                set.insert(w.to_string());
+            }
+            true
+        });
+    }
     set
 }
 
@@ -589,30 +595,23 @@ impl Detector for Junk {
         if let Some(b) = boundary {
             let block: Vec<usize> = (b + 1..n).filter(|&j| junk[j].is_none()).collect();
             let body: Vec<usize> = (0..b).filter(|&j| junk[j].is_none()).collect();
-            let count = |ix: &[usize]| -> usize {
-                ix.iter()
-                    .map(|&j| count_words(&text[lines[j].start..lines[j].content_end]))
-                    .sum()
-            };
-            let block_words = count(&block);
-            // The body only has to be long enough: its lines are counted until it is.
-            let mut body_words = 0;
-            for &j in &body {
-                if body_words >= DRIFT_MIN_WORDS {
-                    break;
+            let line = |j: usize| &text[lines[j].start..lines[j].content_end];
+            // Either side only has to be long enough: its lines are counted until it is
+            // (the block's whole count is taken only for a finding's message).
+            let enough_words = |ix: &[usize]| {
+                let mut n = 0;
+                for &j in ix {
+                    if n >= DRIFT_MIN_WORDS {
+                        break;
+                    }
+                    n += count_words(line(j));
                 }
-                body_words += count_words(&text[lines[j].start..lines[j].content_end]);
-            }
-            if block_words >= DRIFT_MIN_WORDS && body_words >= DRIFT_MIN_WORDS {
-                let join = |ix: &[usize]| {
-                    ix.iter()
-                        .map(|&j| &text[lines[j].start..lines[j].content_end])
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                };
+                n >= DRIFT_MIN_WORDS
+            };
+            if enough_words(&block) && enough_words(&body) {
                 // The block is short; the body is looked through for its words only, and
                 // only until the overlap is too large for the block to be unrelated.
-                let kw = content_words(&join(&block));
+                let kw = content_words(block.iter().map(|&j| line(j)));
                 let enough = (DRIFT_MAX_OVERLAP * kw.len() as f64).floor() as usize + 1;
                 let mut found: HashSet<&str> = HashSet::default();
                 for &j in &body {
@@ -629,6 +628,7 @@ impl Detector for Junk {
                 let shared = found.len();
                 let overlap = shared as f64 / kw.len().max(1) as f64;
                 if overlap <= DRIFT_MAX_OVERLAP {
+                    let block_words: usize = block.iter().map(|&j| count_words(line(j))).sum();
                     let last = *block.last().unwrap();
                     // From the end of the line before the boundary to the end of the block.
                     let start = if b > 0 {
