@@ -451,11 +451,117 @@ fn more_stages(c: &mut Criterion) {
     g.finish();
 }
 
+/// Replays the findings every detector made on a document's first pass: what the resolver
+/// gets from the detectors, without detecting (the clone of each finding is included).
+struct Replay(std::collections::HashMap<usize, Vec<ungarble::Finding>>);
+
+impl Detector for Replay {
+    fn name(&self) -> &'static str {
+        "replay"
+    }
+    fn detect(&self, doc: &Document, cx: &Context, sink: &mut Sink) {
+        if cx.pass == 0 {
+            for f in &self.0[&doc.text().len()] {
+                sink.push(f.clone());
+            }
+        }
+    }
+}
+
+fn tokenise_and_resolve(c: &mut Criterion) {
+    // Tokenising: every token of the corpus, and the word count alone.
+    let docs = corpus();
+    let total_bytes = bytes(&docs);
+    let tokens_expected: usize = docs
+        .iter()
+        .map(|d| ungarble::document::tokens(d).count())
+        .sum();
+    let words_expected: usize = docs
+        .iter()
+        .map(|d| ungarble::document::tokens(d).filter(|t| t.is_word).count())
+        .sum();
+    assert!(
+        words_expected * 4 > total_bytes as usize / 8,
+        "{words_expected} words"
+    );
+    let mut g = c.benchmark_group("stage");
+    g.throughput(Throughput::Bytes(total_bytes));
+    g.sample_size(10);
+    g.bench_function("tokenise", |b| {
+        b.iter(|| {
+            let n: usize = docs
+                .iter()
+                .map(|d| ungarble::document::tokens(black_box(d)).count())
+                .sum();
+            assert_eq!(n, tokens_expected)
+        })
+    });
+    g.bench_function("count_words", |b| {
+        b.iter(|| {
+            let n: usize = docs
+                .iter()
+                .map(|d| ungarble::document::count_words(black_box(d)))
+                .sum();
+            assert_eq!(n, words_expected)
+        })
+    });
+
+    // Resolving: the first pass's findings of every seed (distinct lengths key them),
+    // accepted, applied and logged, then a confirming pass with nothing new; it must make
+    // the same edits as the whole pipeline's first pass.
+    let engine = Engine::builder().build().unwrap();
+    let seeds = seeds();
+    let mut first = std::collections::HashMap::new();
+    let mut per_copy = 0;
+    for s in &seeds {
+        let out = engine.clean_text(s, None);
+        let found: Vec<ungarble::Finding> = out
+            .findings
+            .iter()
+            .filter(|r| r.pass == 0)
+            .map(|r| r.finding.clone())
+            .collect();
+        per_copy += out
+            .findings
+            .iter()
+            .filter(|r| r.pass == 0 && r.status == ungarble::resolver::Status::Applied)
+            .count();
+        assert!(
+            first.insert(s.len(), found).is_none(),
+            "two seeds of one length"
+        );
+    }
+    let replay = Replay(first);
+    let resolver = ungarble::Resolver::default();
+    let texts: Vec<Arc<str>> = docs.iter().map(|d| Arc::from(d.as_str())).collect();
+    let applied = |o: &ungarble::Outcome| {
+        o.findings
+            .iter()
+            .filter(|r| r.status == ungarble::resolver::Status::Applied)
+            .count()
+    };
+    let resolved: usize = texts
+        .iter()
+        .map(|t| applied(&resolver.resolve(Arc::clone(t), &[&replay], None)))
+        .sum();
+    assert_eq!(resolved, per_copy * COPIES);
+    g.bench_function("resolve", |b| {
+        b.iter(|| {
+            let n: usize = texts
+                .iter()
+                .map(|t| applied(&resolver.resolve(Arc::clone(black_box(t)), &[&replay], None)))
+                .sum();
+            assert_eq!(n, resolved)
+        })
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(std::time::Duration::from_secs(1))
         .measurement_time(std::time::Duration::from_secs(3));
-    targets = pipeline, stages, more_stages, reference_index
+    targets = pipeline, stages, more_stages, tokenise_and_resolve, reference_index
 }
 criterion_main!(benches);
