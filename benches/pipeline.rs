@@ -14,6 +14,8 @@ use ungarble::detector::{Context, Detector, Sink};
 use ungarble::detectors::{DictionaryDetector, Typography};
 use ungarble::{DictionarySet, Document, Engine};
 
+mod synth;
+
 /// Copies of the five seeds in the corpus (about 1.2 MB).
 const COPIES: usize = 40;
 
@@ -557,11 +559,127 @@ fn tokenise_and_resolve(c: &mut Criterion) {
     g.finish();
 }
 
+/// Size of the synthetic corpus (`UNGARBLE_SYNTH_MB` overrides it).
+fn synth_bytes() -> usize {
+    std::env::var("UNGARBLE_SYNTH_MB")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(8)
+        << 20
+}
+
+/// Every stage on the synthetic corpus: clean prose damaged again at known rates (see
+/// `benches/synth/mod.rs`). Each benchmark asserts the count it found before measuring,
+/// and the detectors must find most of what was injected.
+fn synthetic(c: &mut Criterion) {
+    use ungarble::detectors::{EncodingDamage, Junk};
+    let set = Arc::new(DictionarySet::builtin().unwrap());
+    let clean: Vec<String> = seeds()
+        .into_iter()
+        .enumerate()
+        .filter(|&(i, _)| i == 1 || i == 2)
+        .map(|(_, s)| s)
+        .collect();
+    let (texts, got) = synth::corpus(&clean, &set, synth_bytes(), 2026);
+    let total_bytes = bytes(&texts);
+    eprintln!(
+        "synthetic corpus: {} documents, {:.1} MB, {} words; injected per 1,000 words: {:.1} spins, {:.1} stray spaces; {} share prompts",
+        texts.len(),
+        total_bytes as f64 / 1e6,
+        got.words,
+        got.per_thousand_words(got.spins),
+        got.per_thousand_words(got.spaces),
+        got.junk_lines
+    );
+    // The corpus as files, to run the command line on it (`UNGARBLE_SYNTH_DUMP=DIR`).
+    if let Some(dir) = std::env::var_os("UNGARBLE_SYNTH_DUMP") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, t) in texts.iter().enumerate() {
+            std::fs::write(dir.join(format!("synth{i:05}.txt")), t).unwrap();
+        }
+        let forms: String = got
+            .forms
+            .iter()
+            .map(|(f, n)| format!("{f}\t{n}\n"))
+            .collect();
+        std::fs::write(dir.join("injected-spins.tsv"), forms).unwrap();
+    }
+    let docs: Vec<Document> = texts.iter().cloned().map(Document::new).collect();
+    let dict = DictionaryDetector::new(Arc::clone(&set));
+    let typo = Typography::new();
+    let junk = Junk::builtin().unwrap();
+    let count = |d: &dyn Detector| findings(&docs, d);
+    let (dict_n, typo_n, junk_n, enc_n) = (
+        count(&dict),
+        count(&typo),
+        count(&junk),
+        count(&EncodingDamage),
+    );
+    // Most injected damage is found (a spin's context may veto it; name-variant flags
+    // come on top).
+    assert!(
+        dict_n * 10 >= got.spins * 8,
+        "{dict_n} dictionary findings for {} spins",
+        got.spins
+    );
+    assert!(
+        typo_n >= got.spaces,
+        "{typo_n} typography findings for {} spaces",
+        got.spaces
+    );
+    assert!(
+        junk_n >= got.junk_lines,
+        "{junk_n} junk findings for {} prompts",
+        got.junk_lines
+    );
+    let engine = Engine::builder().build().unwrap();
+    let edits = |t: &str| engine.clean_text(t, None).log.edits.len();
+    let edits_n: usize = texts.iter().map(|t| edits(t)).sum();
+    assert!(edits_n * 10 >= (got.spins + got.spaces) * 8);
+    let tokens_n: usize = texts
+        .iter()
+        .map(|t| ungarble::document::tokens(t).count())
+        .sum();
+
+    let mut g = c.benchmark_group("synthetic");
+    g.throughput(Throughput::Bytes(total_bytes));
+    g.sample_size(10);
+    g.bench_function("clean_text", |b| {
+        b.iter(|| {
+            let n: usize = texts.iter().map(|t| edits(black_box(t))).sum();
+            assert_eq!(n, edits_n)
+        })
+    });
+    g.bench_function("tokenise", |b| {
+        b.iter(|| {
+            let n: usize = texts
+                .iter()
+                .map(|t| ungarble::document::tokens(black_box(t)).count())
+                .sum();
+            assert_eq!(n, tokens_n)
+        })
+    });
+    g.bench_function("dictionary", |b| {
+        b.iter(|| assert_eq!(count(black_box(&dict)), dict_n))
+    });
+    g.bench_function("typography", |b| {
+        b.iter(|| assert_eq!(count(black_box(&typo)), typo_n))
+    });
+    g.bench_function("junk", |b| {
+        b.iter(|| assert_eq!(count(black_box(&junk)), junk_n))
+    });
+    g.bench_function("encoding", |b| {
+        b.iter(|| assert_eq!(count(black_box(&EncodingDamage)), enc_n))
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(std::time::Duration::from_secs(1))
         .measurement_time(std::time::Duration::from_secs(3));
-    targets = pipeline, stages, more_stages, tokenise_and_resolve, reference_index
+    targets = pipeline, stages, more_stages, tokenise_and_resolve, synthetic, reference_index
 }
 criterion_main!(benches);

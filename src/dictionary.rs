@@ -126,6 +126,12 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Whether the entry fires only next to certain words (`prev`, `next`) or in documents
+    /// with certain cues; vetoes (`not_prev`, `not_next`, `not_cues`) do not count.
+    pub fn needs_context(&self) -> bool {
+        !self.prev.is_empty() || !self.next.is_empty() || !self.cues.is_empty()
+    }
+
     /// Where the entry is written: `file:line`.
     pub fn location(&self) -> &Arc<str> {
         &self.location
@@ -1197,6 +1203,32 @@ tests = [["x", "y"]]
             "Chinese officials"
         );
         assert_eq!(copy_case("the teacher", "Vucic"), "Vucic");
+    }
+
+    #[test]
+    fn context_is_needed_for_neighbours_and_cues_but_not_for_vetoes() {
+        let s = set(r#"
+family = "t"
+[[entry]]
+find = ["navy help"]
+replace = "military aid"
+not_prev = ["us"]
+not_next = ["desk"]
+tests = [["a", "b"]]
+[[entry]]
+find = ["prime chief"]
+replace = "top leader"
+prev = ["the"]
+tests = [["a", "b"]]
+[[entry]]
+find = ["yr"]
+replace = "year"
+next = ["ago"]
+tests = [["a", "b"]]
+"#)
+        .unwrap();
+        let needs: Vec<bool> = s.entries().iter().map(Entry::needs_context).collect();
+        assert_eq!(needs, vec![false, true, true]);
     }
 
     #[test]
