@@ -14,6 +14,10 @@ use ungarble::detector::{Context, Detector, Sink};
 use ungarble::detectors::{DictionaryDetector, Typography};
 use ungarble::{DictionarySet, Document, Engine};
 
+/// The allocator the `ungarble` binary runs on, so the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod synth;
 
 /// Copies of the five seeds in the corpus (about 1.2 MB).

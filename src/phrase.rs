@@ -65,10 +65,19 @@ fn word_key(bytes: &[u8], start: usize, end: usize) -> u64 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
+        // The last chunk is read in place where eight bytes remain in the text (a copy of
+        // a few bytes costs a call to `memcpy`); its own bytes are kept by the mask.
+        let at = end - rest.len();
+        let v = match bytes.get(at..at + 8) {
+            Some(b) => u64::from_le_bytes(b.try_into().expect("eight bytes")),
+            None => {
+                let mut buf = [0u8; 8];
+                buf[..rest.len()].copy_from_slice(rest);
+                u64::from_le_bytes(buf)
+            }
+        };
         let keep = u64::MAX >> (8 * (8 - rest.len()));
-        h = (h ^ ((u64::from_le_bytes(buf) | LOWER) & keep)).wrapping_mul(K);
+        h = (h ^ ((v | LOWER) & keep)).wrapping_mul(K);
         h ^= h >> 29;
     }
     h | 1
@@ -97,18 +106,66 @@ fn wide(text: &str, i: usize) -> (bool, usize) {
     (alnum, c.len_utf8())
 }
 
-use crate::bytes::{alnum_lanes, ascii_block, block_bits};
+use crate::bytes::{alnum_lanes, gather, load, HIGH};
 
 /// Bit i set when byte `pos + i` (i < `len` ≤ 64) belongs to an alphanumeric character.
 /// `carry` is the number of continuation bytes of a character begun in an earlier block,
 /// with that character's class; it is updated for the next block.
+///
+/// A full block is classified eight bytes at a time: ASCII bytes by their lane masks
+/// (computed with the high bits cleared, so no lane carries into the next), bytes of
+/// non-ASCII characters afterwards, by decoding only their lead bytes.
 #[inline]
 fn word_bits(text: &str, pos: usize, len: usize, carry: &mut (usize, bool)) -> u64 {
-    if len == 64 && carry.0 == 0 {
-        if let Some(words) = ascii_block(text.as_bytes(), pos) {
-            return block_bits(&words, alnum_lanes);
-        }
+    let bytes = text.as_bytes();
+    if len < 64 {
+        return word_bits_bytewise(text, pos, len, carry);
     }
+    let mut mask = 0u64;
+    let mut high = 0u64;
+    for k in 0..8 {
+        let w = load(bytes, pos + 8 * k);
+        let h = w & HIGH;
+        mask |= gather(alnum_lanes(w & !HIGH) & !h) << (8 * k);
+        high |= gather(h) << (8 * k);
+    }
+    if high == 0 {
+        return mask;
+    }
+    // Continuation bytes of a character begun in the previous block.
+    let (cont, class) = *carry;
+    *carry = (0, false);
+    if cont > 0 {
+        let run = (1u64 << cont) - 1;
+        if class {
+            mask |= run;
+        }
+        high &= !run;
+    }
+    // Lead bytes: the character's class covers all its bytes; one running past the block
+    // leaves its remaining bytes to the next.
+    while high != 0 {
+        let i = high.trailing_zeros() as usize;
+        let clen = if bytes[pos + i] >= 0xC0 {
+            let (alnum, clen) = wide(text, pos + i);
+            let here = clen.min(64 - i);
+            if alnum {
+                mask |= (u64::MAX >> (64 - here)) << i;
+            }
+            if clen > here {
+                *carry = (clen - here, alnum);
+            }
+            here
+        } else {
+            1
+        };
+        high &= !((u64::MAX >> (64 - clen)) << i);
+    }
+    mask
+}
+
+/// [`word_bits`] byte by byte, for a short last block.
+fn word_bits_bytewise(text: &str, pos: usize, len: usize, carry: &mut (usize, bool)) -> u64 {
     let bytes = &text.as_bytes()[pos..pos + len];
     let mut mask = 0u64;
     for (i, &b) in bytes.iter().enumerate() {
@@ -267,7 +324,13 @@ pub struct Unkeyable(pub usize);
 /// A compiled set of phrases.
 #[derive(Debug, Clone, Default)]
 pub struct PhraseIndex {
-    patterns: Vec<Box<str>>,
+    /// Every pattern's bytes, ASCII letters lowercased, one after another (then eight zero
+    /// bytes, so any pattern can be read eight bytes at a time); `(offset, length)` per
+    /// pattern.
+    lower: Vec<u8>,
+    /// 0x20 where `lower` has an ASCII letter, 0 elsewhere (same layout).
+    case: Vec<u8>,
+    spans: Vec<(u32, u32)>,
     /// The longest pattern, in bytes.
     max_len: usize,
     filter: Filter,
@@ -304,8 +367,24 @@ impl PhraseIndex {
         let mut cands = Vec::with_capacity(patterns.len());
         let single = Table::build(single, &mut cands);
         let pair = Table::build(pair, &mut cands);
+        let mut lower = Vec::new();
+        let mut case = Vec::new();
+        let mut spans = Vec::with_capacity(patterns.len());
+        for p in patterns {
+            let p = p.as_ref().as_bytes();
+            spans.push((lower.len() as u32, p.len() as u32));
+            lower.extend(p.iter().map(u8::to_ascii_lowercase));
+            case.extend(
+                p.iter()
+                    .map(|b| if b.is_ascii_alphabetic() { 0x20 } else { 0 }),
+            );
+        }
+        lower.extend([0; 8]);
+        case.extend([0; 8]);
         Ok(PhraseIndex {
-            patterns: patterns.iter().map(|p| p.as_ref().into()).collect(),
+            lower,
+            case,
+            spans,
             max_len: patterns.iter().map(|p| p.as_ref().len()).max().unwrap_or(0),
             filter,
             single,
@@ -317,17 +396,17 @@ impl PhraseIndex {
     /// Calls `f(start, end, pattern)` for every occurrence of every pattern in `text` that
     /// starts and ends on word boundaries, in order of start (ties in pattern order).
     pub fn for_each_match(&self, text: &str, mut f: impl FnMut(usize, usize, usize)) {
-        if self.patterns.is_empty() {
+        if self.spans.is_empty() {
             return;
         }
         let bytes = text.as_bytes();
         let verify =
             |start: usize, (first, len): (u32, u32), f: &mut dyn FnMut(usize, usize, usize)| {
                 for &id in &self.cands[first as usize..(first + len) as usize] {
-                    let p = self.patterns[id as usize].as_bytes();
-                    let end = start + p.len();
+                    let (at, plen) = self.spans[id as usize];
+                    let end = start + plen as usize;
                     if end <= bytes.len()
-                        && bytes[start..end].eq_ignore_ascii_case(p)
+                        && self.same(bytes, start, at as usize, plen as usize)
                         && text.is_char_boundary(end)
                         && on_word_boundaries(text, start, end)
                     {
@@ -352,6 +431,34 @@ impl PhraseIndex {
             }
             prev = Some(w);
         });
+    }
+
+    /// Whether `bytes[start..start + len]` (in bounds) equals, ASCII case-insensitively,
+    /// the pattern stored at `at`: eight bytes at a time, setting bit 5 of the text's bytes
+    /// where the pattern has a letter. Only an ASCII letter becomes a given lowercase letter
+    /// that way, so the comparison is exact.
+    #[inline]
+    fn same(&self, bytes: &[u8], start: usize, at: usize, len: usize) -> bool {
+        let mut i = 0;
+        while i < len {
+            let n = (len - i).min(8);
+            let t = match bytes.get(start + i..start + i + 8) {
+                Some(b) => u64::from_le_bytes(b.try_into().expect("eight bytes")),
+                None => {
+                    let mut buf = [0u8; 8];
+                    buf[..n].copy_from_slice(&bytes[start + i..start + i + n]);
+                    u64::from_le_bytes(buf)
+                }
+            };
+            let p = load(&self.lower, at + i);
+            let c = load(&self.case, at + i);
+            let keep = u64::MAX >> (8 * (8 - n));
+            if ((t | c) ^ p) & keep != 0 {
+                return false;
+            }
+            i += 8;
+        }
+        true
     }
 
     /// The longest pattern, in bytes (a match is exactly as long as its pattern).
@@ -467,12 +574,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn identical_to_a_naive_search() {
-        // Every pattern at every position: the reference answer.
-        let pats = ["a", "a b", "b", "ab", "a-b", "b a", "é", "x é"];
-        let ix = PhraseIndex::new(&pats).unwrap();
-        let text = "a b ab a-b b a é x é xé a_b A B";
+    /// Every pattern at every position of `text`: the reference answer.
+    fn naive(pats: &[String], text: &str) -> Vec<(usize, usize, usize)> {
         let mut naive = Vec::new();
         for s in 0..text.len() {
             for (id, p) in pats.iter().enumerate() {
@@ -487,9 +590,56 @@ mod tests {
                 }
             }
         }
+        naive.sort();
+        naive
+    }
+
+    #[test]
+    fn identical_to_a_naive_search() {
+        let pats: Vec<String> = ["a", "a b", "b", "ab", "a-b", "b a", "é", "x é"]
+            .map(String::from)
+            .to_vec();
+        let ix = PhraseIndex::new(&pats).unwrap();
+        let text = "a b ab a-b b a é x é xé a_b A B";
         let mut got = ix.find_all(text);
         got.sort();
-        naive.sort();
-        assert_eq!(got, naive);
+        assert_eq!(got, naive(&pats, text));
+    }
+
+    proptest::proptest! {
+        /// Patterns and texts over letters of both cases and the bytes that differ from
+        /// them only in bit 5 (`@` `[` `` ` `` `{`, space and NUL…), some longer than eight
+        /// bytes, matches running to the end of the text included.
+        #[test]
+        fn any_patterns_match_as_a_naive_search_does(
+            pats in proptest::collection::vec("[aAbBzZ][aAbBzZ@\\[`{ \x00'’é9]{0,12}", 1..6),
+            pieces in proptest::collection::vec(
+                (0usize..6, proptest::num::u16::ANY, "[aAbBzZ@\\[`{ \x00'’é9]{0,3}"),
+                0..12,
+            ),
+        ) {
+            // Copies of the patterns with letters' case flipped at random, between random
+            // bytes: occurrences, near misses and words glued to them.
+            let mut text = String::new();
+            for (which, flips, between) in &pieces {
+                for (k, c) in pats[which % pats.len()].chars().enumerate() {
+                    let c = if flips >> (k % 16) & 1 == 1 {
+                        if c.is_ascii_lowercase() {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c.to_ascii_lowercase()
+                        }
+                    } else {
+                        c
+                    };
+                    text.push(c);
+                }
+                text.push_str(between);
+            }
+            let ix = PhraseIndex::new(&pats).unwrap();
+            let mut got = ix.find_all(&text);
+            got.sort();
+            proptest::prop_assert_eq!(got, naive(&pats, &text));
+        }
     }
 }
