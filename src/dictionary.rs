@@ -1307,7 +1307,10 @@ tests = [["x", "y"]]
                 with_context += usize::from(e.prev_len + e.next_len > 0);
             }
         }
-        assert!(checked > 4000 && with_context > 2000, "{checked} {with_context}");
+        assert!(
+            checked > 4000 && with_context > 2000,
+            "{checked} {with_context}"
+        );
     }
 
     #[test]
