@@ -96,6 +96,23 @@ fn case_like(like: &str, spun: &str) -> String {
     }
 }
 
+/// Appends `p[pos..]` up to `span`, then `spun` in the case of the words it replaces;
+/// returns where the text resumes.
+fn put_spun(
+    out: &mut String,
+    p: &str,
+    pos: usize,
+    span: std::ops::Range<usize>,
+    spun: &str,
+    got: &mut Injected,
+) -> usize {
+    out.push_str(&p[pos..span.start]);
+    out.push_str(&case_like(&p[span.clone()], spun));
+    got.spins += 1;
+    *got.forms.entry(spun.to_string()).or_default() += 1;
+    span.end
+}
+
 /// Damages one paragraph of clean text.
 fn damage(p: &str, pairs: &HashMap<String, String>, rng: &mut Rng, got: &mut Injected) -> String {
     let toks: Vec<_> = tokens(p).collect();
@@ -117,11 +134,8 @@ fn damage(p: &str, pairs: &HashMap<String, String>, rng: &mut Rng, got: &mut Inj
                 let phrase = format!("{} {}", t.text, u.text).to_lowercase();
                 if let Some(spun) = pairs.get(&phrase) {
                     if rng.chance(SPIN_P) {
-                        out.push_str(&p[pos..t.start]);
-                        out.push_str(&case_like(t.text, spun));
-                        pos = u.start + u.text.len();
-                        got.spins += 1;
-                        *got.forms.entry(spun.clone()).or_default() += 1;
+                        pos =
+                            put_spun(&mut out, p, pos, t.start..u.start + u.text.len(), spun, got);
                         i += 2;
                         done = true;
                     }
@@ -130,11 +144,8 @@ fn damage(p: &str, pairs: &HashMap<String, String>, rng: &mut Rng, got: &mut Inj
             if !done {
                 if let Some(spun) = pairs.get(&t.text.to_lowercase()) {
                     if rng.chance(SPIN_P) {
-                        out.push_str(&p[pos..t.start]);
-                        out.push_str(&case_like(t.text, spun));
-                        pos = t.start + t.text.len();
-                        got.spins += 1;
-                        *got.forms.entry(spun.clone()).or_default() += 1;
+                        pos =
+                            put_spun(&mut out, p, pos, t.start..t.start + t.text.len(), spun, got);
                     }
                 }
                 i += 1;
