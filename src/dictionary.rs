@@ -753,11 +753,7 @@ impl DictionarySet {
         let open = |alt: &Alternatives, veto: &Alternatives, touching: Option<&str>| {
             let Some(t) = touching else {
                 // No token on that side: no phrase can match it.
-                return if alt.is_empty() {
-                    Some(true)
-                } else {
-                    Some(false)
-                };
+                return Some(alt.is_empty());
             };
             let key = NormToken::new(t).key();
             if !alt.is_empty() && !alt.has_key(key) {
