@@ -31,6 +31,27 @@ pub(crate) fn load(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"))
 }
 
+/// The `n` (1..=8) bytes at `at` in the low lanes of a word, the lanes above them
+/// unspecified (callers mask them off): eight bytes read in place where the slice has them
+/// (a copy of a few bytes costs a call to `memcpy`), else a zero-padded copy.
+#[inline]
+pub(crate) fn load_upto(bytes: &[u8], at: usize, n: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().expect("eight bytes")),
+        None => {
+            let mut buf = [0u8; 8];
+            buf[..n].copy_from_slice(&bytes[at..at + n]);
+            u64::from_le_bytes(buf)
+        }
+    }
+}
+
+/// The mask of the low `n` (1..=8) lanes of a word.
+#[inline]
+pub(crate) fn low_lanes(n: usize) -> u64 {
+    u64::MAX >> (8 * (8 - n))
+}
+
 /// The 64 bytes at `at` as eight words, when there are 64 and every one of them is ASCII
 /// (the lane masks below are exact only for ASCII bytes).
 #[inline]
@@ -108,6 +129,19 @@ pub(crate) fn next_unusual(bytes: &[u8], mut from: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partial_loads_hold_their_bytes_in_the_low_lanes() {
+        let bytes: Vec<u8> = (1..=20).collect();
+        for at in 0..bytes.len() {
+            for n in 1..=8.min(bytes.len() - at) {
+                let mut want = [0u8; 8];
+                want[..n].copy_from_slice(&bytes[at..at + n]);
+                let got = load_upto(&bytes, at, n) & low_lanes(n);
+                assert_eq!(got, u64::from_le_bytes(want), "at {at}, {n} bytes");
+            }
+        }
+    }
 
     #[test]
     fn ascii_classes_agree_with_the_byte_tests() {

@@ -49,35 +49,20 @@ fn word_key(bytes: &[u8], start: usize, end: usize) -> u64 {
     const LOWER: u64 = 0x2020_2020_2020_2020;
     let len = end - start;
     let mut h = (len as u64).wrapping_mul(K);
-    // Most words fit one chunk: read eight bytes in place and keep the word's own.
-    if len <= 8 && start + 8 <= bytes.len() {
-        let v = u64::from_le_bytes(bytes[start..start + 8].try_into().expect("eight bytes"));
-        let keep = u64::MAX >> (8 * (8 - len));
-        h = (h ^ ((v | LOWER) & keep)).wrapping_mul(K);
+    // Most words fit one chunk, read in place; the lanes past the word are masked off.
+    if len <= 8 {
+        h = (h ^ ((load_upto(bytes, start, len) | LOWER) & low_lanes(len))).wrapping_mul(K);
         return (h ^ (h >> 29)) | 1;
     }
-    let w = &bytes[start..end];
-    let mut chunks = w.chunks_exact(8);
+    let mut chunks = bytes[start..end].chunks_exact(8);
     for c in &mut chunks {
         let v = u64::from_le_bytes(c.try_into().expect("eight bytes")) | LOWER;
         h = (h ^ v).wrapping_mul(K);
         h ^= h >> 29;
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        // The last chunk is read in place where eight bytes remain in the text (a copy of
-        // a few bytes costs a call to `memcpy`); its own bytes are kept by the mask.
-        let at = end - rest.len();
-        let v = match bytes.get(at..at + 8) {
-            Some(b) => u64::from_le_bytes(b.try_into().expect("eight bytes")),
-            None => {
-                let mut buf = [0u8; 8];
-                buf[..rest.len()].copy_from_slice(rest);
-                u64::from_le_bytes(buf)
-            }
-        };
-        let keep = u64::MAX >> (8 * (8 - rest.len()));
-        h = (h ^ ((v | LOWER) & keep)).wrapping_mul(K);
+    let n = chunks.remainder().len();
+    if n > 0 {
+        h = (h ^ ((load_upto(bytes, end - n, n) | LOWER) & low_lanes(n))).wrapping_mul(K);
         h ^= h >> 29;
     }
     h | 1
@@ -106,7 +91,7 @@ fn wide(text: &str, i: usize) -> (bool, usize) {
     (alnum, c.len_utf8())
 }
 
-use crate::bytes::{alnum_lanes, gather, load, HIGH};
+use crate::bytes::{alnum_lanes, gather, load, load_upto, low_lanes, HIGH};
 
 /// Bit i set when byte `pos + i` (i < `len` ≤ 64) belongs to an alphanumeric character.
 /// `carry` is the number of continuation bytes of a character begun in an earlier block,
@@ -442,18 +427,10 @@ impl PhraseIndex {
         let mut i = 0;
         while i < len {
             let n = (len - i).min(8);
-            let t = match bytes.get(start + i..start + i + 8) {
-                Some(b) => u64::from_le_bytes(b.try_into().expect("eight bytes")),
-                None => {
-                    let mut buf = [0u8; 8];
-                    buf[..n].copy_from_slice(&bytes[start + i..start + i + n]);
-                    u64::from_le_bytes(buf)
-                }
-            };
+            let t = load_upto(bytes, start + i, n);
             let p = load(&self.lower, at + i);
             let c = load(&self.case, at + i);
-            let keep = u64::MAX >> (8 * (8 - n));
-            if ((t | c) ^ p) & keep != 0 {
+            if ((t | c) ^ p) & low_lanes(n) != 0 {
                 return false;
             }
             i += 8;
