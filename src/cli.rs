@@ -56,9 +56,11 @@ struct EngineArgs {
     /// Do not load the dictionaries built into the binary.
     #[arg(long)]
     no_default_dicts: bool,
-    /// Also run statistical spin repair (rule S001): in documents the dictionaries find
-    /// evidently spun, suggest originals for words that read as wrong-sense synonyms
-    /// (reverse thesaurus and trigram language model; mostly review-level suggestions).
+    /// Also run the statistical rules: spin repair (S001: in documents the dictionaries find
+    /// evidently spun, suggest originals for words that read as wrong-sense synonyms, by
+    /// reverse thesaurus and trigram language model; mostly review-level suggestions) and
+    /// unlisted tortured phrases (S002: phrases whose words map onto an established
+    /// technical term through word swaps the tortured-phrase dictionaries make).
     #[arg(long)]
     statistics: bool,
     /// With --statistics: also report the suspect words it kept, as flags with their
@@ -165,6 +167,7 @@ fn build_engine(args: &EngineArgs, apply: ApplyLevel) -> Result<Engine, String> 
         .apply(level(apply))
         .default_dicts(!args.no_default_dicts)
         .statistics(args.statistics)
+        .terms(args.statistics)
         .explain(args.explain);
     for d in &args.dicts {
         b = b.dict(d);

@@ -260,6 +260,15 @@ impl Lexicon {
         self.ids.get(word).copied()
     }
 
+    /// How many words the model has (ids run from 0 to this).
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
     pub fn word(&self, id: WordId) -> &'static str {
         self.words[id as usize]
     }

@@ -81,6 +81,7 @@ pub struct EngineBuilder {
     apply: Applicability,
     default_dicts: bool,
     statistics: bool,
+    terms: bool,
     explain: bool,
     extra_dicts: Vec<PathBuf>,
     references: Vec<PathBuf>,
@@ -93,6 +94,7 @@ impl Default for EngineBuilder {
             apply: Applicability::Safe,
             default_dicts: true,
             statistics: false,
+            terms: false,
             explain: false,
             extra_dicts: Vec::new(),
             references: Vec::new(),
@@ -118,6 +120,14 @@ impl EngineBuilder {
     /// a spun document; see the README).
     pub fn statistics(mut self, yes: bool) -> Self {
         self.statistics = yes;
+        self
+    }
+    /// Whether tortured phrases no dictionary lists are found by mapping them onto
+    /// established terms through word swaps the tortured-phrase dictionaries make (rule
+    /// S002; default: no — like S001 it is opt-in, `--statistics` on the command line: it
+    /// loads the lexicon and costs about a third more CPU on ordinary text).
+    pub fn terms(mut self, yes: bool) -> Self {
+        self.terms = yes;
         self
     }
     /// Whether statistical spin repair also explains the words it kept (flags, never
@@ -163,6 +173,11 @@ impl EngineBuilder {
                 &dictionaries,
             ))),
         ];
+        if self.terms {
+            // After the dictionaries, whose findings it leaves alone.
+            let index = detectors::TermIndex::new(lexicon::Lexicon::get(), &dictionaries);
+            detectors.push(Box::new(detectors::TermDetector::new(Arc::new(index))));
+        }
         if self.statistics {
             // After the dictionaries, whose verdict and findings it reads.
             detectors.push(Box::new(detectors::Statistics {

@@ -5,6 +5,7 @@ pub mod encoding;
 pub mod junk;
 pub mod source;
 pub mod stats;
+pub mod terms;
 pub mod typography;
 
 pub use dictionary::DictionaryDetector;
@@ -12,6 +13,7 @@ pub use encoding::EncodingDamage;
 pub use junk::Junk;
 pub use source::SourceAlignment;
 pub use stats::Statistics;
+pub use terms::{TermDetector, TermIndex};
 pub use typography::Typography;
 
 use crate::finding::Rule;
@@ -32,6 +34,7 @@ pub fn all_rules() -> Vec<&'static Rule> {
         &dictionary::MISTRANSLATION,
         &dictionary::NAME_VARIANT,
         &stats::UNLISTED_SPIN,
+        &terms::UNLISTED_TORTURED,
         &junk::JUNK_LINE,
         &junk::BREADCRUMB,
         &junk::UNRELATED_TAIL,

@@ -561,3 +561,31 @@ fn statistics_output_is_byte_identical_for_one_and_four_threads() {
         .unwrap();
     assert!(String::from_utf8_lossy(cleaned).contains("keenly aware that"));
 }
+
+#[test]
+fn statistics_restore_a_tortured_phrase_no_dictionary_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let text = "We apply inconsistency discovery to the vibration logs of each turbine.\n";
+    std::fs::write(input.join("paper.txt"), text).unwrap();
+    let plain = dir.path().join("plain");
+    assert_eq!(
+        run(&["clean", s(&input), "--out", s(&plain)]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        std::fs::read_to_string(plain.join("clean/paper.txt")).unwrap(),
+        text
+    );
+    let stats = dir.path().join("stats");
+    let out = run(&["clean", s(&input), "--out", s(&stats), "--statistics"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(stats.join("clean/paper.txt")).unwrap(),
+        "We apply anomaly detection to the vibration logs of each turbine.\n"
+    );
+    let report = std::fs::read_to_string(stats.join("reports/paper.txt.json")).unwrap();
+    assert!(report.contains("\"S002\""));
+    assert!(report.contains("a swap the dictionaries make"));
+}
