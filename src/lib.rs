@@ -180,8 +180,10 @@ impl EngineBuilder {
         }
         if self.statistics {
             // After the dictionaries, whose verdict and findings it reads.
+            let swaps = detectors::stats::spin_swaps(lexicon::Lexicon::get(), &dictionaries);
             detectors.push(Box::new(detectors::Statistics {
                 explain: self.explain,
+                swaps: Arc::new(swaps),
             }));
         }
         detectors.push(Box::new(detectors::SourceAlignment));

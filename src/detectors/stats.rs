@@ -11,7 +11,11 @@
 //! * **channel**: the written word was kept with probability `1 − r`; a candidate `c` was
 //!   replaced with probability `r / synonyms(c)`, where `r` is the share of words a spinner
 //!   rewrites ([`SPIN_RATE`]) and `synonyms(c)` how many words the thesaurus offers for `c`
-//!   — a word with hundreds of synonyms ("make", "get") explains no particular one.
+//!   — a word with hundreds of synonyms ("make", "get") explains no particular one — or
+//!   with probability `r` when a spin dictionary makes exactly this swap somewhere
+//!   ([`spin_swaps`]: "assist" for "help", "navy" for "military"): the spinners' own habits
+//!   are the channel model, and such candidates are weighed even where the thesaurus
+//!   lacks them.
 //!
 //! A word is suspect only when the model does not list it with one of its neighbours (a
 //! word in known company on both sides is left alone). The **gain** is the best
@@ -41,7 +45,8 @@ pub static UNLISTED_SPIN: Rule = Rule {
     example: "(in an evidently spun article) their yearly retreat → their annual retreat",
     fix_safety: "opt-in (--statistics); only in documents the dictionaries found evidently spun; safe when the gain \
                  is large, one candidate clearly wins and the model lists both of its word \
-                 pairs; otherwise a review suggestion",
+                 pairs (a swap a spin dictionary makes pays less for the spinner's choice); \
+                 otherwise a review suggestion",
 };
 
 /// The share of words a spinner rewrites (the channel's replacement probability).
@@ -65,12 +70,56 @@ const SHORTLIST: usize = 6;
 pub const EXPLAIN_GAIN: f32 = 0.0;
 
 /// The statistics detector (uses the built-in lexicon, parsed on first use).
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Statistics {
     /// Also report, as flags that are never applied, the suspect words the model kept
     /// (best candidate's gain from [`EXPLAIN_GAIN`] up to [`REVIEW_GAIN`]), with the same
     /// evidence as a suggestion, and record why a document was skipped.
     pub explain: bool,
+    /// Single-word swaps the spin dictionaries make (written word → the words it replaced;
+    /// see [`spin_swaps`]): candidates whose channel probability is the spinner's rate
+    /// itself, not that rate shared among all the candidate's synonyms.
+    pub swaps: std::sync::Arc<HashMap<WordId, Vec<WordId>>>,
+}
+
+/// The word swaps of the loaded spin dictionaries' entries: for every entry with one
+/// repair, each garbled phrase aligned word by word with the repair when they have as many
+/// words ("navy help" / "military aid" gives navy → military and help → aid). These are
+/// the spinners' own habits, so a swap listed here explains the written word far better
+/// than one synonym among hundreds.
+pub fn spin_swaps(
+    lex: &Lexicon,
+    dicts: &crate::dictionary::DictionarySet,
+) -> HashMap<WordId, Vec<WordId>> {
+    let mut swaps: HashMap<WordId, Vec<WordId>> = HashMap::default();
+    for e in dicts.entries() {
+        if e.kind != Kind::Spin || e.replace.len() != 1 {
+            continue;
+        }
+        let good: Vec<String> = e.replace[0]
+            .split(' ')
+            .map(str::to_ascii_lowercase)
+            .collect();
+        for f in &e.find {
+            let bad: Vec<String> = f.split(' ').map(str::to_ascii_lowercase).collect();
+            if bad.len() != good.len() {
+                continue;
+            }
+            for (b, g) in bad.iter().zip(&good) {
+                if b == g {
+                    continue;
+                }
+                if let (Some(b), Some(g)) = (lex.id(b), lex.id(g)) {
+                    swaps.entry(b).or_default().push(g);
+                }
+            }
+        }
+    }
+    for v in swaps.values_mut() {
+        v.sort_unstable();
+        v.dedup();
+    }
+    swaps
 }
 
 /// Where a verdict falls.
@@ -108,6 +157,8 @@ struct Scored {
     /// [`mark_listed`] only for the readings a verdict keeps).
     left_listed: bool,
     right_listed: bool,
+    /// Whether a spin dictionary makes this swap (the channel paid the spinner's rate).
+    swap: bool,
 }
 
 /// Fills in whether the model lists `s` with its nearest neighbours.
@@ -143,6 +194,7 @@ fn score(lex: &Lexicon, prev: &Side, x: WordId, next: &Side, channel: f32) -> Sc
         right,
         left_listed: false,
         right_listed: false,
+        swap: false,
     }
 }
 
@@ -280,10 +332,16 @@ impl Detector for Statistics {
             let Known::Word(wid) = kinds[i] else {
                 continue;
             };
+            let swapped: &[WordId] = self.swaps.get(&wid).map_or(&[], Vec::as_slice);
             let cands = lex.candidates(wid);
-            if cands.len() == 0 {
+            if cands.len() == 0 && swapped.is_empty() {
                 continue;
             }
+            // The dictionaries' swaps first, then the thesaurus's candidates.
+            let cands = swapped
+                .iter()
+                .copied()
+                .chain(cands.take(CANDIDATES).filter(|c| !swapped.contains(c)));
             let prev_tok = i.checked_sub(1).map(|k| &toks[k]);
             let next_tok = toks.get(i + 1);
             // The neighbours must be plain text too: not a dictionary finding's.
@@ -316,7 +374,7 @@ impl Detector for Statistics {
                     lex,
                     &prev,
                     wid,
-                    cands,
+                    (cands, swapped),
                     &next,
                     keep,
                     (listed_left, listed_right),
@@ -348,16 +406,24 @@ struct Verdict {
 /// neighbour the written word is not listed with; those are shortlisted by their bigram
 /// context (`P(c | p1) · P(n1 | c)` and the channel), and the [`SHORTLIST`] best are scored
 /// under the trigram model.
+/// `swapped` are the candidates a spin dictionary's swap gives (their channel is the
+/// spinner's rate itself).
 fn judge(
     lex: &Lexicon,
     prev: &Side,
     wid: WordId,
-    cands: impl Iterator<Item = WordId>,
+    (cands, swapped): (impl Iterator<Item = WordId>, &[WordId]),
     next: &Side,
     keep: f32,
     (listed_left, listed_right): (bool, bool),
 ) -> Option<Verdict> {
-    let channel = |c: WordId| (SPIN_RATE / lex.fanout(c) as f32).log10();
+    let channel = |c: WordId| {
+        if swapped.contains(&c) {
+            SPIN_RATE.log10()
+        } else {
+            (SPIN_RATE / lex.fanout(c) as f32).log10()
+        }
+    };
     // A candidate must fit where the written word does not: listed with a neighbour the
     // written word is not listed with.
     let fits = |c: WordId| {
@@ -370,7 +436,6 @@ fn judge(
         l + r + ch
     };
     let mut short: Vec<(f32, WordId)> = cands
-        .take(CANDIDATES)
         .filter(|&c| fits(c))
         .map(|c| (near(c, channel(c)), c))
         .collect();
@@ -382,7 +447,10 @@ fn judge(
     let mut written = score(lex, prev, wid, next, keep);
     let mut ranked: Vec<Scored> = short
         .iter()
-        .map(|&(_, c)| score(lex, prev, c, next, channel(c)))
+        .map(|&(_, c)| Scored {
+            swap: swapped.contains(&c),
+            ..score(lex, prev, c, next, channel(c))
+        })
         .collect();
     ranked.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.id.cmp(&b.id)));
     let gain = ranked[0].total - written.total;
@@ -437,7 +505,13 @@ fn finding(lex: &Lexicon, t: &Token, v: &Verdict) -> Finding {
     };
     let cands = ranked
         .iter()
-        .map(|s| format!("{}; {} synonyms", reading(s), lex.fanout(s.id)))
+        .map(|s| {
+            if s.swap {
+                format!("{}; a swap the spin dictionaries make", reading(s))
+            } else {
+                format!("{}; {} synonyms", reading(s), lex.fanout(s.id))
+            }
+        })
         .collect::<Vec<_>>()
         .join("; ");
     let span = Span::new(t.start, t.end());
@@ -526,10 +600,18 @@ mod tests {
         };
         assert_eq!(
             pairs(&safe),
-            ["conscious→aware", "assist→help", "solely→only"],
+            [
+                "sturdy→strong",
+                "conscious→aware",
+                "facet→side",
+                "assist→support",
+                "navy→military",
+                "assist→help",
+                "solely→only"
+            ],
             "{found:?}"
         );
-        assert_eq!(found.len(), 12, "{found:?}");
+        assert_eq!(found.len(), 23, "{found:?}");
         assert!(found.iter().all(|f| f.2 != Flag));
         // The safe repairs are applied and the log still reverses to the original bytes; a
         // second run finds nothing more to apply.
@@ -539,6 +621,25 @@ mod tests {
         assert!(out.cleaned.contains("keenly aware that") && out.cleaned.contains("help offset"));
         assert_eq!(out.log.revert(&out.cleaned).as_deref(), Some(text.as_str()));
         assert!(e.clean_text(&out.cleaned, None).log.edits.is_empty());
+    }
+
+    #[test]
+    fn the_spin_dictionaries_swaps_are_the_channel_model() {
+        let lex = crate::lexicon::Lexicon::get();
+        let set = crate::dictionary::DictionarySet::builtin().unwrap();
+        let swaps = super::spin_swaps(lex, &set);
+        let (navy, military) = (lex.id("navy").unwrap(), lex.id("military").unwrap());
+        assert!(swaps[&navy].contains(&military));
+        // "navy affairs" is in no entry (they need "navy help" and the like), but the
+        // swap is weighed at the spinner's full rate and wins; its evidence says why.
+        let out = engine(true).clean_text(&seed("004"), None);
+        let r = out
+            .findings
+            .iter()
+            .find(|r| r.finding.rule == "S001" && r.finding.suggestion() == Some("military"))
+            .unwrap();
+        let ev = serde_json::to_string(&r.finding).unwrap();
+        assert!(ev.contains("a swap the spin dictionaries make"), "{ev}");
     }
 
     #[test]
