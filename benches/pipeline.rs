@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ungarble::detector::{Context, Detector, Sink};
-use ungarble::detectors::{DictionaryDetector, Typography};
+use ungarble::detectors::{DictionaryDetector, TermDetector, TermIndex, Typography};
+use ungarble::lexicon::Lexicon;
 use ungarble::{DictionarySet, Document, Engine};
 
 /// The allocator the `ungarble` binary runs on, so the figures are the command's.
@@ -85,8 +86,13 @@ fn pipeline(c: &mut Criterion) {
             assert_eq!(n, total);
         })
     });
-    // The same with statistical spin repair (S001, opt-in), to show what that stage costs.
-    let stats = Engine::builder().statistics(true).build().unwrap();
+    // The same with the statistical rules (S001 and S002, opt-in as `--statistics`), to
+    // show what they cost.
+    let stats = Engine::builder()
+        .statistics(true)
+        .terms(true)
+        .build()
+        .unwrap();
     let plain_total: usize = docs
         .iter()
         .map(|d| engine.clean_text(d, None).findings.len())
@@ -134,6 +140,24 @@ fn stages(c: &mut Criterion) {
     g.bench_function("dictionary", |b| {
         b.iter(|| assert_eq!(count(black_box(&dict)), dict_expected))
     });
+    // S002 over the seeds, each copy followed by a paragraph with two tortured forms no
+    // dictionary entry lists (the swaps of different entries combined).
+    let tortured = "\n\nWe apply inconsistency discovery to the sensor logs and fit a typical \
+                    appropriation to the residuals of each turbine.\n";
+    let term_docs: Vec<Document> = docs
+        .iter()
+        .map(|d| Document::new(format!("{}{tortured}", d.text())))
+        .collect();
+    let terms = TermDetector::new(Arc::new(TermIndex::new(Lexicon::get(), &set)));
+    let terms_expected = findings(&term_docs, &terms);
+    assert_eq!(terms_expected, 2 * docs.len(), "S002 findings");
+    g.throughput(Throughput::Bytes(
+        term_docs.iter().map(|d| d.text().len() as u64).sum(),
+    ));
+    g.bench_function("terms", |b| {
+        b.iter(|| assert_eq!(findings(black_box(&term_docs), &terms), terms_expected))
+    });
+    g.throughput(Throughput::Bytes(total_bytes));
     // The dictionary pass in two steps: the word-keyed scan alone (every phrase occurrence
     // and cue), then the scan with every entry's context checked.
     let scan_expected: usize = docs.iter().map(|d| set.scan(d.text()).hits().len()).sum();
