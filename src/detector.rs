@@ -83,6 +83,19 @@ impl Sink {
     pub fn metric(&mut self, name: &'static str, value: f64) {
         self.metrics.insert(name, value);
     }
+    /// The spans of this pass's phrase findings so far (spin, tortured phrase, mistranslated
+    /// name), sorted: the statistical rules leave their words to them.
+    pub fn phrase_spans(&self) -> Vec<(usize, usize)> {
+        use crate::finding::Kind;
+        let mut spans: Vec<(usize, usize)> = self
+            .findings
+            .iter()
+            .filter(|f| matches!(f.kind, Kind::Spin | Kind::Tortured | Kind::Mistranslation))
+            .map(|f| (f.span.start, f.span.end))
+            .collect();
+        spans.sort_unstable();
+        spans
+    }
     /// Keeps `value` for the detector `name`'s work on the next pass.
     pub fn keep<T: Any + Send + Sync>(&mut self, name: &'static str, value: T) {
         self.state.0.push((name, Arc::new(value)));

@@ -357,6 +357,29 @@ impl Engine {
     }
 }
 
+/// The findings of `rule` when `engine` cleans `text`: (written text, suggestion,
+/// applicability), for tests.
+#[cfg(test)]
+pub(crate) fn test_rule_findings(
+    engine: &Engine,
+    rule: &str,
+    text: &str,
+) -> Vec<(String, String, Applicability)> {
+    engine
+        .clean_text(text, None)
+        .findings
+        .iter()
+        .filter(|r| r.finding.rule == rule)
+        .map(|r| {
+            (
+                r.text.clone(),
+                r.finding.suggestion().unwrap_or("").to_string(),
+                r.finding.applicability,
+            )
+        })
+        .collect()
+}
+
 /// The text of the seed whose file name starts with `prefix` (for tests).
 #[cfg(test)]
 pub(crate) fn test_seed(prefix: &str) -> String {

@@ -297,13 +297,7 @@ impl Detector for Statistics {
         let text = doc.text();
         let lex = Lexicon::get();
         // Spans of this pass's dictionary findings: their words and neighbours are theirs.
-        let mut taken: Vec<(usize, usize)> = sink
-            .findings
-            .iter()
-            .filter(|f| matches!(f.kind, Kind::Spin | Kind::Tortured | Kind::Mistranslation))
-            .map(|f| (f.span.start, f.span.end))
-            .collect();
-        taken.sort_unstable();
+        let taken = sink.phrase_spans();
         let touches = |s: usize, e: usize| {
             let i = taken.partition_point(|&(_, end)| end < s);
             taken.get(i).is_some_and(|&(start, _)| start <= e)
@@ -573,19 +567,7 @@ mod tests {
 
     /// The S001 findings of a run: (written word, suggestion, applicability).
     fn s001(text: &str) -> Vec<(String, String, Applicability)> {
-        engine(true)
-            .clean_text(text, None)
-            .findings
-            .iter()
-            .filter(|r| r.finding.rule == "S001")
-            .map(|r| {
-                (
-                    r.text.clone(),
-                    r.finding.suggestion().unwrap_or("").to_string(),
-                    r.finding.applicability,
-                )
-            })
-            .collect()
+        crate::test_rule_findings(&engine(true), "S001", text)
     }
 
     #[test]

@@ -355,13 +355,7 @@ impl Detector for TermDetector {
             return;
         }
         // Spans of the dictionaries' findings: theirs to repair.
-        let mut taken: Vec<(usize, usize)> = sink
-            .findings
-            .iter()
-            .filter(|f| matches!(f.kind, Kind::Spin | Kind::Tortured | Kind::Mistranslation))
-            .map(|f| (f.span.start, f.span.end))
-            .collect();
-        taken.sort_unstable();
+        let taken = sink.phrase_spans();
         let mut found = Vec::new();
         let mut h = 0;
         while h < hits.len() {
@@ -684,19 +678,7 @@ mod tests {
 
     /// The S002 findings of a run: (written, suggestion, applicability).
     fn s002(text: &str) -> Vec<(String, String, Applicability)> {
-        engine()
-            .clean_text(text, None)
-            .findings
-            .iter()
-            .filter(|r| r.finding.rule == "S002")
-            .map(|r| {
-                (
-                    r.text.clone(),
-                    r.finding.suggestion().unwrap_or("").to_string(),
-                    r.finding.applicability,
-                )
-            })
-            .collect()
+        crate::test_rule_findings(&engine(), "S002", text)
     }
 
     /// Findings of a detector over `terms` whose swaps `swaps` attests, on `text`.
