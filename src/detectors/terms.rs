@@ -17,7 +17,9 @@
 //! * **safe** when two or more words were swapped, one term fits, the language model lists
 //!   no pair of the written phrase (ordinary English such as "remote system" is listed) and
 //!   the term fits the word before as well as the written phrase does;
-//! * **review** when a single word was swapped ("free variable" is English too), the model
+//!   A single swapped word is enough only when the written word is rare and the term's
+//!   far commoner ("random timberland");
+//! * **review** when a single common word was swapped ("free variable" is English too), the model
 //!   lists a pair of the phrase, or several terms fit equally well (the candidates are
 //!   reported).
 //!
@@ -45,7 +47,8 @@ pub static UNLISTED_TORTURED: Rule = Rule {
            (\"inconsistency discovery\" for anomaly detection, from the swaps of two \
            different entries), and the phrase as written is not itself a term.",
     example: "(with --statistics) we apply inconsistency discovery to the logs → we apply anomaly detection to the logs",
-    fix_safety: "opt-in (--statistics); safe when two or more words were swapped, one term \
+    fix_safety: "opt-in (--statistics); safe when two or more words were swapped (or one rare \
+                 word for a far commoner one), one term \
                  fits, the language model lists no pair of the written phrase and the term \
                  fits the word before as well as the phrase does; one swapped word, a listed \
                  pair or several fitting terms make it a review suggestion",
@@ -53,6 +56,12 @@ pub static UNLISTED_TORTURED: Rule = Rule {
 
 /// The built-in term list (see `dictionaries/terms.txt`).
 pub const TERMS: &str = include_str!("../../dictionaries/terms.txt");
+
+/// A single swapped word makes a safe fix only when the written word is this rare (log10
+/// unigram probability under the language model: about one word in 300,000)…
+const RARE_WORD: f32 = -5.5;
+/// …and the term's word at least this much (log10) commoner.
+const RARER_BY: f32 = 1.0;
 
 /// Terms longer than this are not indexed (none of the lists has one).
 const MAX_WORDS: usize = 6;
@@ -603,9 +612,16 @@ fn finding(
     let clear = fits.len() == 1;
     let all_attested = attested == swapped;
     let left_fits = fits[0].left_fits;
-    // One swapped word is too little: "free variable" and "signal handling" are English
-    // too.
-    let safe = clear && all_attested && swapped >= 2 && listed_pairs.is_empty() && left_fits;
+    // One swapped word is too little ("free variable" and "signal handling" are English
+    // too) unless the written word is a rare one standing for a far commoner word
+    // ("random timberland", "artificial brainpower").
+    let rare_swap = (0..n).any(|k| {
+        matches!((ids[k], term.ids[k]), (Some(w), Some(t)) if w != t
+            && lex.unigram(w) < RARE_WORD
+            && lex.unigram(t) - lex.unigram(w) >= RARER_BY)
+    });
+    let enough = swapped >= 2 || rare_swap;
+    let safe = clear && all_attested && enough && listed_pairs.is_empty() && left_fits;
     let span = Span::new(start, start + matched.len());
     let cands: Vec<String> = fits
         .iter()
@@ -631,8 +647,11 @@ fn finding(
         )
     } else if !clear {
         format!("{} terms fit equally well: a suggestion", fits.len())
-    } else if swapped < 2 {
-        "only one word swapped: a suggestion".to_string()
+    } else if !enough {
+        format!(
+            "only one word swapped, and not a rare word (log10 P < {RARE_WORD}) for one \
+             {RARER_BY} commoner: a suggestion"
+        )
     } else if !all_attested {
         format!(
             "{} of {swapped} swaps only thesaurus synonyms: a suggestion",
@@ -732,6 +751,24 @@ mod tests {
                 Applicability::Review
             )]
         );
+    }
+
+    #[test]
+    fn one_rare_word_for_a_far_commoner_one_is_enough() {
+        let terms = ["random forest", "independent variable"];
+        let swaps = [
+            ("irregular timberland", "random forest"),
+            ("free factor", "independent variable"),
+        ];
+        // "timberland" is rare and "forest" far commoner: a safe repair.
+        let f = custom(&terms, &swaps, "We fit a random timberland to the scores.");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].suggestion(), Some("random forest"));
+        assert_eq!(f[0].applicability, Applicability::Safe);
+        // "free" is a common word: only a suggestion.
+        let f = custom(&terms, &swaps, "Each free variable is bound later.");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].applicability, Applicability::Review);
     }
 
     #[test]
