@@ -182,7 +182,9 @@ impl ReferenceIndex {
         if hs.is_empty() {
             return Vec::new();
         }
-        let mut counts: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        // Keyed by reference number: the fast fixed-seed hasher, not SipHash (this runs
+        // once per input and shingle posting).
+        let mut counts: crate::FastMap<u32, usize> = crate::FastMap::default();
         for h in &hs {
             let start = self.postings.partition_point(|p| p.0 < *h);
             for p in self.postings[start..].iter().take_while(|p| p.0 == *h) {
