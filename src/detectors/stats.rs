@@ -586,14 +586,16 @@ mod tests {
                 "sturdy→strong",
                 "conscious→aware",
                 "facet→side",
+                "secure→safe",
                 "assist→support",
                 "navy→military",
                 "assist→help",
-                "solely→only"
+                "solely→only",
+                "within→in"
             ],
             "{found:?}"
         );
-        assert_eq!(found.len(), 23, "{found:?}");
+        assert_eq!(found.len(), 26, "{found:?}");
         assert!(found.iter().all(|f| f.2 != Flag));
         // The safe repairs are applied and the log still reverses to the original bytes; a
         // second run finds nothing more to apply.
