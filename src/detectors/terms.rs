@@ -11,8 +11,8 @@
 //!
 //! Thesaurus synonyms alone are no evidence (the thesaurus links nearly any two common
 //! words: "received data" to "standard error"), so every swapped word must be a swap that
-//! a loaded tortured-phrase dictionary makes somewhere: the dictionaries' own word pairs are
-//! the channel model. New combinations of known swaps are what this rule finds.
+//! a loaded tortured-phrase dictionary makes somewhere, or one listed in
+//! `dictionaries/tortured-swaps.txt` ([`SWAPS`]): those word pairs are the channel model. New combinations of known swaps are what this rule finds.
 //!
 //! * **safe** when two or more words were swapped, one term fits, the language model lists
 //!   no pair of the written phrase (ordinary English such as "remote system" is listed) and
@@ -56,6 +56,17 @@ pub static UNLISTED_TORTURED: Rule = Rule {
 
 /// The built-in term list (see `dictionaries/terms.txt`).
 pub const TERMS: &str = include_str!("../../dictionaries/terms.txt");
+
+/// The built-in single-word swaps of paper-spinning tools (see
+/// `dictionaries/tortured-swaps.txt`), beside those the tortured-phrase entries make.
+pub const SWAPS: &str = include_str!("../../dictionaries/tortured-swaps.txt");
+
+/// The `written → original` pairs of a swap list (`#` lines are comments).
+fn swap_lines(src: &str) -> impl Iterator<Item = (&str, &str)> {
+    src.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+}
 
 /// A single swapped word makes a safe fix only when the written word is this rare (log10
 /// unigram probability under the language model: about one word in 300,000)…
@@ -130,11 +141,13 @@ impl TermIndex {
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'));
-        let swaps = tortured().flat_map(|e| {
-            e.find
-                .iter()
-                .map(move |f| (f.as_str(), e.replace[0].as_str()))
-        });
+        let swaps = tortured()
+            .flat_map(|e| {
+                e.find
+                    .iter()
+                    .map(move |f| (f.as_str(), e.replace[0].as_str()))
+            })
+            .chain(swap_lines(SWAPS));
         Self::from_terms(
             lex,
             listed.chain(tortured().map(|e| e.replace[0].as_str())),
@@ -739,6 +752,36 @@ mod tests {
     }
 
     #[test]
+    fn the_swap_list_widens_the_channel() {
+        // "proliferation" for propagation and "postponement" for delay come from
+        // tortured-swaps.txt alone, not from any tortured-phrase entry.
+        let text = "The proliferation postponement grows with the length of the cable.";
+        assert_eq!(
+            s002(text),
+            vec![(
+                "proliferation postponement".to_string(),
+                "propagation delay".to_string(),
+                Applicability::Safe
+            )]
+        );
+        let set = DictionarySet::builtin().unwrap();
+        let lex = Lexicon::get();
+        let only_dicts = TermIndex::from_terms(
+            lex,
+            ["propagation delay"].into_iter(),
+            set.entries()
+                .iter()
+                .filter(|e| e.kind == Kind::Tortured && e.replace.len() == 1)
+                .flat_map(|e| e.find.iter().map(|f| (f.as_str(), e.replace[0].as_str()))),
+        );
+        let (w, o) = (
+            lex.id("proliferation").unwrap(),
+            lex.id("propagation").unwrap(),
+        );
+        assert!(!only_dicts.attested.contains(&(w, o)));
+    }
+
+    #[test]
     fn capitals_are_copied_and_a_term_as_written_is_left_alone() {
         let found = s002("Inconsistency Discovery in Turbine Logs");
         assert_eq!(found[0].1, "Anomaly Detection");
@@ -874,6 +917,30 @@ mod tests {
             }
         }
         assert!(seen >= 3, "{seen}");
+    }
+
+    #[test]
+    fn the_built_in_swap_list_is_well_formed() {
+        let mut seen = HashSet::default();
+        for (n, line) in SWAPS.lines().enumerate() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let at = format!("tortured-swaps.txt line {}: {line:?}", n + 1);
+            let (w, o) = line.split_once('\t').expect(&at);
+            for side in [w, o] {
+                assert!(
+                    !side.is_empty()
+                        && side.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                        && !side.starts_with('-')
+                        && !side.ends_with('-'),
+                    "{at}"
+                );
+            }
+            assert_ne!(w, o, "{at}");
+            assert!(seen.insert((w, o)), "{at} twice");
+        }
+        assert_eq!(swap_lines(SWAPS).count(), seen.len());
     }
 
     #[test]
