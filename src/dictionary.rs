@@ -606,6 +606,14 @@ impl DictionarySet {
         &self.entries
     }
 
+    /// Every (garbled phrase, repair) of the entries of `kind` that have one repair.
+    pub fn repairs(&self, kind: Kind) -> impl Iterator<Item = (&str, &str)> {
+        self.entries
+            .iter()
+            .filter(move |e| e.kind == kind && e.replace.len() == 1)
+            .flat_map(|e| e.find.iter().map(|f| (f.as_str(), e.replace[0].as_str())))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

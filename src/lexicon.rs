@@ -260,13 +260,28 @@ impl Lexicon {
         self.ids.get(word).copied()
     }
 
-    /// How many words the model has (ids run from 0 to this).
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+    /// The word swaps that turn `repair` into `garbled` when the two phrases have as many
+    /// words ("military aid" / "navy help" gives military → navy and aid → help), as
+    /// (garbled word, repaired word) ids; words that stay, or that the model lacks, are
+    /// left out. The dictionaries' entries read this way are the statistical rules'
+    /// channel model.
+    pub fn word_swaps<'a>(
+        &'a self,
+        garbled: &'a str,
+        repair: &'a str,
+    ) -> impl Iterator<Item = (WordId, WordId)> + 'a {
+        let same_length = garbled.split(' ').count() == repair.split(' ').count();
+        garbled
+            .split(' ')
+            .zip(repair.split(' '))
+            .filter(move |_| same_length)
+            .filter(|(b, g)| !b.eq_ignore_ascii_case(g))
+            .filter_map(|(b, g)| {
+                Some((
+                    self.id(&b.to_ascii_lowercase())?,
+                    self.id(&g.to_ascii_lowercase())?,
+                ))
+            })
     }
 
     pub fn word(&self, id: WordId) -> &'static str {

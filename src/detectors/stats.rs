@@ -92,27 +92,9 @@ pub fn spin_swaps(
     dicts: &crate::dictionary::DictionarySet,
 ) -> HashMap<WordId, Vec<WordId>> {
     let mut swaps: HashMap<WordId, Vec<WordId>> = HashMap::default();
-    for e in dicts.entries() {
-        if e.kind != Kind::Spin || e.replace.len() != 1 {
-            continue;
-        }
-        let good: Vec<String> = e.replace[0]
-            .split(' ')
-            .map(str::to_ascii_lowercase)
-            .collect();
-        for f in &e.find {
-            let bad: Vec<String> = f.split(' ').map(str::to_ascii_lowercase).collect();
-            if bad.len() != good.len() {
-                continue;
-            }
-            for (b, g) in bad.iter().zip(&good) {
-                if b == g {
-                    continue;
-                }
-                if let (Some(b), Some(g)) = (lex.id(b), lex.id(g)) {
-                    swaps.entry(b).or_default().push(g);
-                }
-            }
+    for (garbled, repair) in dicts.repairs(Kind::Spin) {
+        for (b, g) in lex.word_swaps(garbled, repair) {
+            swaps.entry(b).or_default().push(g);
         }
     }
     for v in swaps.values_mut() {

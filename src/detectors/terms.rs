@@ -1,5 +1,6 @@
 //! S002: tortured phrases no dictionary lists, found by mapping a phrase word by word onto
-//! an established technical term through the reverse thesaurus of [`crate::lexicon`].
+//! an established technical term through the word swaps paper-spinning tools are known to
+//! make.
 //!
 //! A paper-spinning tool rewrites a term such as "hidden layer" by swapping each word for a
 //! thesaurus synonym ("buried layer", "concealed layer", "cryptic layer"). Dictionaries list
@@ -12,16 +13,16 @@
 //! Thesaurus synonyms alone are no evidence (the thesaurus links nearly any two common
 //! words: "received data" to "standard error"), so every swapped word must be a swap that
 //! a loaded tortured-phrase dictionary makes somewhere, or one listed in
-//! `dictionaries/tortured-swaps.txt` ([`SWAPS`]): those word pairs are the channel model. New combinations of known swaps are what this rule finds.
+//! `dictionaries/tortured-swaps.txt` ([`SWAPS`]): those word pairs are the channel model.
+//! New combinations of known swaps are what this rule finds.
 //!
-//! * **safe** when two or more words were swapped, one term fits, the language model lists
-//!   no pair of the written phrase (ordinary English such as "remote system" is listed) and
-//!   the term fits the word before as well as the written phrase does;
-//!   A single swapped word is enough only when the written word is rare and the term's
-//!   far commoner ("random timberland");
-//! * **review** when a single common word was swapped ("free variable" is English too), the model
-//!   lists a pair of the phrase, or several terms fit equally well (the candidates are
-//!   reported).
+//! * **safe** when two or more words were swapped (or one rare word for a far commoner one:
+//!   "random timberland"), one term fits, the language model lists no pair of the written
+//!   phrase (ordinary English such as "remote system" is listed) and the term fits the word
+//!   before as well as the written phrase does;
+//! * **review** when a single common word was swapped ("free variable" is English too), the
+//!   model lists a pair of the phrase, or several terms fit equally well (the candidates
+//!   are reported).
 //!
 //! No finding when the written phrase runs on into the next word where the term would not
 //! ("model plays a role"), when it shares words with a term written exactly ("heart
@@ -43,7 +44,8 @@ pub static UNLISTED_TORTURED: Rule = Rule {
     name: "unlisted-tortured",
     kind: Kind::Tortured,
     what: "A tortured phrase no dictionary lists: each word is the word of an established \
-           technical term or a word the tortured-phrase dictionaries swap for it elsewhere \
+           technical term or a word paper-spinning tools are known to swap for it (the \
+           tortured-phrase entries' own swaps and a swap list) \
            (\"inconsistency discovery\" for anomaly detection, from the swaps of two \
            different entries), and the phrase as written is not itself a term.",
     example: "(with --statistics) we apply inconsistency discovery to the logs → we apply anomaly detection to the logs",
@@ -61,11 +63,18 @@ pub const TERMS: &str = include_str!("../../dictionaries/terms.txt");
 /// `dictionaries/tortured-swaps.txt`), beside those the tortured-phrase entries make.
 pub const SWAPS: &str = include_str!("../../dictionaries/tortured-swaps.txt");
 
-/// The `written → original` pairs of a swap list (`#` lines are comments).
-fn swap_lines(src: &str) -> impl Iterator<Item = (&str, &str)> {
+/// The data lines of a list file with their line numbers (from 1): blank lines and `#`
+/// comments are skipped.
+fn data_lines(src: &str) -> impl Iterator<Item = (usize, &str)> {
     src.lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_once('\t'))
+        .enumerate()
+        .map(|(n, l)| (n + 1, l))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// The `written → original` pairs of a swap list.
+fn swap_lines(src: &str) -> impl Iterator<Item = (&str, &str)> {
+    data_lines(src).filter_map(|(_, l)| l.split_once('\t'))
 }
 
 /// A single swapped word makes a safe fix only when the written word is this rare (log10
@@ -96,17 +105,15 @@ pub struct TermIndex {
     /// Every term, lowercase, words joined by one space: a phrase that is a term is left
     /// alone.
     known: HashSet<String>,
-    /// For a written word (lowercase) that an attested swap starts from, the terms and
-    /// positions it may stand in: every tortured form this rule repairs has one.
-    by_swap: HashMap<String, Vec<(u32, u8)>>,
     /// Terms by their first word (lowercase), to find terms written exactly.
     by_first: HashMap<String, Vec<u32>>,
-    /// Word swaps the loaded tortured-phrase dictionaries make, (written, term word): the
-    /// channel evidence that a paper-spinning tool makes exactly this swap.
+    /// Known word swaps, (written, term word): the channel evidence that a paper-spinning
+    /// tool makes exactly this swap.
     attested: HashSet<(WordId, WordId)>,
-    /// Finds the words of `by_swap` in a text (pattern ids index `swap_lists`).
+    /// Finds the written sides of the swaps in a text: every tortured form this rule
+    /// repairs has one.
     finder: Option<PhraseIndex>,
-    /// `by_swap`'s lists in the finder's pattern order.
+    /// For each of the finder's patterns, the (term, word position) it may stand in.
     swap_lists: Vec<Vec<(u32, u8)>>,
     /// The most words a term has.
     longest: usize,
@@ -131,28 +138,10 @@ impl TermIndex {
     /// The built-in terms and the repairs of `dicts`' tortured-phrase entries that are
     /// one unambiguous multi-word term.
     pub fn new(lex: &Lexicon, dicts: &DictionarySet) -> Self {
-        let tortured = || {
-            dicts
-                .entries()
-                .iter()
-                .filter(|e| e.kind == Kind::Tortured && e.replace.len() == 1)
-        };
-        let listed = TERMS
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'));
-        let swaps = tortured()
-            .flat_map(|e| {
-                e.find
-                    .iter()
-                    .map(move |f| (f.as_str(), e.replace[0].as_str()))
-            })
-            .chain(swap_lines(SWAPS));
-        Self::from_terms(
-            lex,
-            listed.chain(tortured().map(|e| e.replace[0].as_str())),
-            swaps,
-        )
+        let listed = data_lines(TERMS).map(|(_, l)| l);
+        let repairs = dicts.repairs(Kind::Tortured).map(|(_, r)| r);
+        let swaps = dicts.repairs(Kind::Tortured).chain(swap_lines(SWAPS));
+        Self::from_terms(lex, listed.chain(repairs), swaps)
     }
 
     /// An index of `terms` (each as conventionally written; single words and duplicates
@@ -166,19 +155,7 @@ impl TermIndex {
     ) -> Self {
         let mut ix = TermIndex::default();
         for (bad, good) in swaps {
-            let (b, g): (Vec<&str>, Vec<&str>) =
-                (bad.split(' ').collect(), good.split(' ').collect());
-            if b.len() != g.len() {
-                continue;
-            }
-            for (b, g) in b.iter().zip(&g) {
-                let (b, g) = (b.to_ascii_lowercase(), g.to_ascii_lowercase());
-                if b != g {
-                    if let (Some(b), Some(g)) = (lex.id(&b), lex.id(&g)) {
-                        ix.attested.insert((b, g));
-                    }
-                }
-            }
+            ix.attested.extend(lex.word_swaps(bad, good));
         }
         let add = |display: String, ix: &mut TermIndex| {
             let words: Vec<String> = display.split(' ').map(str::to_ascii_lowercase).collect();
@@ -211,6 +188,7 @@ impl TermIndex {
         for &(w, c) in &ix.attested {
             swap_from.entry(c).or_default().push(w);
         }
+        let mut by_swap: std::collections::BTreeMap<&str, Vec<(u32, u8)>> = Default::default();
         for (i, t) in ix.terms.iter().enumerate() {
             ix.by_first
                 .entry(t.words[0].clone())
@@ -218,25 +196,25 @@ impl TermIndex {
                 .push(i as u32);
             for (k, id) in t.ids.iter().enumerate() {
                 for &w in id.and_then(|id| swap_from.get(&id)).into_iter().flatten() {
-                    ix.by_swap
-                        .entry(lex.word(w).to_string())
+                    by_swap
+                        .entry(lex.word(w))
                         .or_default()
                         .push((i as u32, k as u8));
                 }
             }
         }
-        for list in ix.by_swap.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
-        let mut words: Vec<&String> = ix
-            .by_swap
-            .keys()
-            .filter(|w| w.as_bytes()[0].is_ascii_alphanumeric())
-            .collect();
-        words.sort_unstable();
-        ix.swap_lists = words.iter().map(|w| ix.by_swap[*w].clone()).collect();
+        // The finder's patterns must begin with a letter or digit.
+        by_swap.retain(|w, _| w.as_bytes()[0].is_ascii_alphanumeric());
+        let words: Vec<&str> = by_swap.keys().copied().collect();
         ix.finder = PhraseIndex::new(&words).ok();
+        ix.swap_lists = by_swap
+            .into_values()
+            .map(|mut list| {
+                list.sort_unstable();
+                list.dedup();
+                list
+            })
+            .collect();
         ix.longest = ix.terms.iter().map(|t| t.words.len()).max().unwrap_or(0);
         ix
     }
@@ -284,16 +262,14 @@ impl TermDetector {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Fit {
     Same,
-    /// A swap a tortured-phrase dictionary makes.
-    Attested,
+    /// A known swap.
+    Swapped,
 }
 
 /// A term that fits the words from token `i` on.
 struct Match {
     term: u32,
     swapped: usize,
-    /// How many of the swaps a dictionary attests.
-    attested: usize,
     /// Whether the term fits the word before as well as the written phrase does.
     left_fits: bool,
 }
@@ -314,11 +290,8 @@ impl TermDetector {
             return None;
         }
         let (want, id) = (term.ids[k]?, id?);
-        if ix.attested.contains(&(id, want)) {
-            return Some(Fit::Attested);
-        }
         // Thesaurus synonyms alone are no evidence (see the module doc).
-        None
+        ix.attested.contains(&(id, want)).then_some(Fit::Swapped)
     }
 }
 
@@ -542,7 +515,7 @@ impl TermDetector {
                 if n < best_len || i + n > toks.len() {
                     continue;
                 }
-                let (mut swapped, mut attested) = (0, 0);
+                let mut swapped = 0;
                 let ok = (0..n).all(|k| {
                     let tk = &toks[i + k];
                     // Words of one phrase: no punctuation between them, no blank line.
@@ -552,19 +525,16 @@ impl TermDetector {
                         return false;
                     }
                     match Self::fit(ix, term, k, tk, ids[i + k]) {
-                        Some(Fit::Attested) => {
+                        Some(Fit::Swapped) => {
                             swapped += 1;
-                            attested += 1;
                             true
                         }
                         Some(Fit::Same) => true,
                         None => false,
                     }
                 });
-                // Thesaurus synonyms are no evidence on their own: the thesaurus links
-                // nearly any two common words ("location list" to "detection rate"). Every
-                // swap must be one the dictionaries make.
-                if !ok || attested == 0 || attested < swapped {
+                // No swap: the term as written (left alone below).
+                if !ok || swapped == 0 {
                     continue;
                 }
                 // The written phrase goes on into the next word where the term would not
@@ -582,7 +552,6 @@ impl TermDetector {
                 best.push(Match {
                     term: ti,
                     swapped,
-                    attested,
                     left_fits,
                 });
             }
@@ -601,7 +570,14 @@ impl TermDetector {
             {
                 continue;
             }
-            found.push(finding(lex, ix, &text[start..end], start, &written, best));
+            found.push(finding(
+                lex,
+                ix,
+                &text[start..end],
+                start,
+                (&written, &ids[i..i + n]),
+                best,
+            ));
             free = i + n;
         }
     }
@@ -612,16 +588,14 @@ fn finding(
     ix: &TermIndex,
     matched: &str,
     start: usize,
-    written: &[&str],
+    (written, ids): (&[&str], &[Option<WordId>]),
     mut fits: Vec<Match>,
 ) -> Finding {
-    // Fewest swapped words first, then most attested: the reading that explains the most
-    // words as written.
-    fits.sort_by_key(|m| (m.swapped, std::cmp::Reverse(m.attested), m.term));
-    let (swapped, attested) = (fits[0].swapped, fits[0].attested);
-    fits.retain(|m| m.swapped == swapped && m.attested == attested);
+    // Fewest swapped words first: the reading that explains the most words as written.
+    fits.sort_by_key(|m| (m.swapped, m.term));
+    let swapped = fits[0].swapped;
+    fits.retain(|m| m.swapped == swapped);
     let n = written.len();
-    let ids: Vec<Option<WordId>> = written.iter().map(|w| lex.id(w)).collect();
     let listed_pairs: Vec<String> = ids
         .windows(2)
         .zip(written.windows(2))
@@ -630,7 +604,6 @@ fn finding(
         .collect();
     let term = &ix.terms[fits[0].term as usize];
     let clear = fits.len() == 1;
-    let all_attested = attested == swapped;
     let left_fits = fits[0].left_fits;
     // One swapped word is too little ("free variable" and "signal handling" are English
     // too) unless the written word is a rare one standing for a far commoner word
@@ -641,7 +614,7 @@ fn finding(
             && lex.unigram(t) - lex.unigram(w) >= RARER_BY)
     });
     let enough = swapped >= 2 || rare_swap;
-    let safe = clear && all_attested && enough && listed_pairs.is_empty() && left_fits;
+    let safe = clear && enough && listed_pairs.is_empty() && left_fits;
     let span = Span::new(start, start + matched.len());
     let cands: Vec<String> = fits
         .iter()
@@ -649,20 +622,12 @@ fn finding(
         .collect();
     let swaps = (0..n)
         .filter(|&k| written[k] != term.words[k])
-        .map(|k| {
-            let how = match (ids[k], term.ids[k]) {
-                (Some(w), Some(t)) if ix.attested.contains(&(w, t)) => {
-                    "a swap the dictionaries make"
-                }
-                _ => "thesaurus synonyms",
-            };
-            format!("{} → {} ({how})", written[k], term.words[k])
-        })
+        .map(|k| format!("{} → {} (a known swap)", written[k], term.words[k]))
         .collect::<Vec<_>>()
         .join("; ");
     let gate = if safe {
         format!(
-            "{swapped} of {n} words swapped, each a swap the dictionaries make; one term fits; \
+            "{swapped} of {n} words swapped, each a known swap; one term fits; \
              no pair of the written phrase is ordinary English: safe"
         )
     } else if !clear {
@@ -671,11 +636,6 @@ fn finding(
         format!(
             "only one word swapped, and not a rare word (log10 P < {RARE_WORD}) for one \
              {RARER_BY} commoner: a suggestion"
-        )
-    } else if !all_attested {
-        format!(
-            "{} of {swapped} swaps only thesaurus synonyms: a suggestion",
-            swapped - attested
         )
     } else if !left_fits {
         "the written phrase fits the word before it and the term does not: a suggestion".to_string()
@@ -769,10 +729,7 @@ mod tests {
         let only_dicts = TermIndex::from_terms(
             lex,
             ["propagation delay"].into_iter(),
-            set.entries()
-                .iter()
-                .filter(|e| e.kind == Kind::Tortured && e.replace.len() == 1)
-                .flat_map(|e| e.find.iter().map(|f| (f.as_str(), e.replace[0].as_str()))),
+            set.repairs(Kind::Tortured),
         );
         let (w, o) = (
             lex.id("proliferation").unwrap(),
@@ -922,11 +879,8 @@ mod tests {
     #[test]
     fn the_built_in_swap_list_is_well_formed() {
         let mut seen = HashSet::default();
-        for (n, line) in SWAPS.lines().enumerate() {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let at = format!("tortured-swaps.txt line {}: {line:?}", n + 1);
+        for (n, line) in data_lines(SWAPS) {
+            let at = format!("tortured-swaps.txt line {n}: {line:?}");
             let (w, o) = line.split_once('\t').expect(&at);
             for side in [w, o] {
                 assert!(
@@ -946,27 +900,19 @@ mod tests {
     #[test]
     fn the_built_in_term_list_is_well_formed() {
         let mut seen = HashSet::default();
-        for (n, line) in TERMS.lines().enumerate() {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
+        for (n, line) in data_lines(TERMS) {
+            let at = format!("terms.txt line {n}: {line:?}");
             let words: Vec<&str> = line.split(' ').collect();
             assert!(
                 (2..=MAX_WORDS).contains(&words.len()) && words.iter().all(|w| !w.is_empty()),
-                "terms.txt line {}: {line:?}",
-                n + 1
+                "{at}"
             );
             assert!(
                 line.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"' -".contains(&b)),
-                "terms.txt line {}: {line:?}",
-                n + 1
+                "{at}"
             );
-            assert!(
-                seen.insert(line.to_ascii_lowercase()),
-                "terms.txt line {}: {line:?} twice",
-                n + 1
-            );
+            assert!(seen.insert(line.to_ascii_lowercase()), "{at} twice");
         }
         assert!(seen.len() > 1000, "{} terms", seen.len());
     }
