@@ -60,7 +60,8 @@ struct EngineArgs {
     /// evidently spun, suggest originals for words that read as wrong-sense synonyms, by
     /// reverse thesaurus and trigram language model; mostly review-level suggestions) and
     /// unlisted tortured phrases (S002: phrases whose words map onto an established
-    /// technical term through word swaps the tortured-phrase dictionaries make).
+    /// technical term through known word swaps, those the tortured-phrase entries make and
+    /// those in `dictionaries/tortured-swaps.txt`).
     #[arg(long)]
     statistics: bool,
     /// With --statistics: also report the suspect words it kept, as flags with their

@@ -123,7 +123,8 @@ impl EngineBuilder {
         self
     }
     /// Whether tortured phrases no dictionary lists are found by mapping them onto
-    /// established terms through word swaps the tortured-phrase dictionaries make (rule
+    /// established terms through known word swaps (the tortured-phrase entries' own and
+    /// `dictionaries/tortured-swaps.txt`; rule
     /// S002; default: no — like S001 it is opt-in, `--statistics` on the command line: it
     /// loads the lexicon and costs about a third more CPU on ordinary text).
     pub fn terms(mut self, yes: bool) -> Self {
